@@ -1,0 +1,106 @@
+"""The `reportgen` command: parse options, call the pipeline, map errors to exit codes.
+
+Exit 0 on success, 1 on a user error (one `Error: ...` line on stderr), 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from reportgen import __version__
+from reportgen.errors import ReportgenError
+
+BUILD_EXAMPLES = """
+\b
+Examples:
+  reportgen build -o demo.html                        # the bundled demo sweeps
+  reportgen build wandb_export.csv --sweep-config sweep.yaml -o report.html
+  reportgen build runs.csv --metric val_acc --goal maximize --params lr,batch_size
+  reportgen build ./wandb -o offline.html             # W&B offline run folders
+  reportgen build runs.parquet --where "state == finished and val_loss < 1"
+  reportgen build demo:bayes --axes learning_rate,dropout,val_loss --json report.json
+
+\b
+SOURCE is a table file (.csv .tsv .json .jsonl .parquet, e.g. W&B's runs-table export),
+a folder of W&B run folders (wandb/offline-run-*), or demo, demo:grid, demo:random,
+demo:bayes. With no SOURCE the demo is built.
+"""
+
+
+def _split(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    items = tuple(v.strip() for v in value.split(",") if v.strip())
+    return items or None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportgen")
+def main() -> None:
+    """Turn the runs of hyperparameter sweeps into one self-contained HTML report."""
+
+
+@main.command(epilog=BUILD_EXAMPLES)
+@click.argument("sources", nargs=-1, metavar="[SOURCE ...]")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("report.html"), show_default=True, help="The HTML file to write.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the report's data as JSON (schema in README).")
+@click.option("--metric", help="The column to optimise (default: the sweep config's metric).")
+@click.option("--goal", type=click.Choice(["minimize", "maximize"]),
+              help="Whether smaller or larger metric values are better.")
+@click.option("--sweep-config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The W&B sweep config (YAML) the runs came from: declares parameters.")
+@click.option("--params", help="Comma-separated parameter columns, e.g. lr,batch_size.")
+@click.option("--axes", help="Comma-separated axes of the parallel coordinates, in order.")
+@click.option("--where", help='Keep only matching runs, e.g. "val_loss < 0.5 and opt == adam".')
+@click.option("--deterministic", is_flag=True,
+              help="Byte-identical output for the same input (fixed timestamp and ids).")
+def build(sources: tuple[str, ...], output: Path, json_path: Path | None, metric: str | None,
+          goal: str | None, sweep_config: Path | None, params: str | None, axes: str | None,
+          where: str | None, deterministic: bool) -> None:
+    """Build one HTML report from one or more sweeps."""
+    from reportgen.config import ReportConfig
+
+    def run() -> None:
+        from reportgen.pipeline import build_report
+        from reportgen.space import load_sweep_config
+
+        config = ReportConfig(
+            sources=sources or ("demo",), output=output, json_path=json_path, metric=metric,
+            goal=goal, sweep_config=load_sweep_config(sweep_config) if sweep_config else None,
+            sweep_config_path=str(sweep_config) if sweep_config else None,
+            params=_split(params), axes=_split(axes), where=where, deterministic=deterministic,
+        )
+        result = build_report(config)
+        runs = sum(len(s.runs) for s in result.sweeps)
+        size = result.output.stat().st_size / 1e6
+        click.echo(f"wrote {result.output} ({len(result.sweeps)} sweep(s), {runs} runs, "
+                   f"{size:.1f} MB)")
+        for sweep in result.sweeps:
+            for warning in sweep.warnings:
+                click.echo(f"Warning: {warning}", err=True)
+
+    _guarded(run)
+
+
+def _guarded(action) -> None:  # type: ignore[no-untyped-def]
+    """User errors become one line and exit 1; set REPORTGEN_DEBUG=1 for tracebacks."""
+    try:
+        action()
+    except ReportgenError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("Error: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so in one line, never a traceback
+        if os.environ.get("REPORTGEN_DEBUG"):
+            raise
+        raise click.ClickException(
+            f"internal error ({type(exc).__name__}: {exc}); rerun with REPORTGEN_DEBUG=1 "
+            "and report it"
+        ) from None

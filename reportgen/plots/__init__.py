@@ -1,0 +1,1 @@
+"""Plots: Bokeh figures built from a Sweep and diagnostic results; no statistics here."""

@@ -1,0 +1,106 @@
+"""Parallel-coordinate axes: each column mapped to [0, 1] with tick positions and labels.
+
+Missing or inactive values go to the "missing" band at MISSING_Y, below every axis.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from reportgen.formatting import fmt_number, fmt_value
+from reportgen.model import ParamSpec
+from reportgen.resolve import level_key
+
+MISSING_Y = -0.1
+
+
+@dataclass(frozen=True)
+class Axis:
+    name: str
+    kind: str  # linear | log | categorical
+    positions: np.ndarray  # one per run, in [0, 1]; MISSING_Y where missing
+    tick_positions: tuple[float, ...]
+    tick_labels: tuple[str, ...]
+    is_metric: bool = False
+    missing: int = 0
+
+
+def make_axis(name: str, values: pd.Series, spec: ParamSpec | None, is_metric: bool = False
+              ) -> Axis:
+    """One axis for `values`; `spec` gives declared scale, bounds and level order."""
+    if spec is not None and spec.kind in ("categorical", "bool", "constant"):
+        return _categorical(name, values, list(spec.levels), is_metric)
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    if values.notna().any() and np.isnan(numbers[values.notna().to_numpy()]).all():
+        levels = sorted({v for v in values.dropna()}, key=str)
+        return _categorical(name, values, levels, is_metric)
+    log = spec is not None and spec.scale == "log"
+    low = spec.low if spec is not None else None
+    high = spec.high if spec is not None else None
+    return _numeric(name, numbers, log, low, high, is_metric)
+
+
+def _categorical(name: str, values: pd.Series, levels: list, is_metric: bool) -> Axis:
+    index = {level_key(v): i for i, v in enumerate(levels)}
+    for v in values.dropna():  # values the declaration does not list, after it
+        if level_key(v) not in index:
+            index[level_key(v)] = len(levels)
+            levels.append(v)
+    n = len(levels)
+    spots = [0.5] if n == 1 else [i / (n - 1) for i in range(n)]
+    pos = np.array([MISSING_Y if _missing(v) else spots[index[level_key(v)]] for v in values],
+                   dtype=float)
+    return Axis(name, "categorical", pos, tuple(spots), tuple(fmt_value(v) for v in levels),
+                is_metric, int((pos == MISSING_Y).sum()))
+
+
+def _missing(v: object) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _numeric(name: str, numbers: np.ndarray, log: bool, low: float | None, high: float | None,
+             is_metric: bool) -> Axis:
+    finite = np.isfinite(numbers) & (numbers > 0 if log else True)
+    data = numbers[finite]
+    lo = min([v for v in (low, data.min() if len(data) else None) if v is not None], default=0.0)
+    hi = max([v for v in (high, data.max() if len(data) else None) if v is not None], default=1.0)
+    if log:
+        lo, hi = math.log10(lo), math.log10(hi)
+    if hi <= lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    scaled = np.full(len(numbers), MISSING_Y)
+    values = np.log10(data) if log else data
+    scaled[finite] = (values - lo) / (hi - lo)
+    ticks = _log_ticks(lo, hi) if log else _linear_ticks(lo, hi)
+    tick_pos = tuple(float((t - lo) / (hi - lo)) for t in ticks)
+    labels = tuple(fmt_number(10 ** t if log else t, 3) for t in ticks)
+    return Axis(name, "log" if log else "linear", scaled, tick_pos, labels, is_metric,
+                int((~finite).sum()))
+
+
+def _linear_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
+    raw = (hi - lo) / target
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(lo / step - 1e-9) * step
+    ticks = []
+    t = first
+    while t <= hi + step * 1e-9:
+        ticks.append(round(t, 12))
+        t += step
+    return ticks
+
+
+def _log_ticks(lo: float, hi: float) -> list[float]:
+    """Decades; with fewer than three decades also 2× and 5×."""
+    decades = range(math.floor(lo), math.ceil(hi) + 1)
+    mults = (1,) if hi - lo >= 3 else (1, 2, 5)
+    ticks = [d + math.log10(m) for d in decades for m in mults]
+    ticks = [t for t in ticks if lo - 1e-9 <= t <= hi + 1e-9]
+    if len(ticks) > 9:
+        ticks = ticks[:: math.ceil(len(ticks) / 9)]
+    return ticks

@@ -1,0 +1,261 @@
+"""Parallel coordinates in Bokeh: one normalised axis per parameter then per metric, one line
+per run, brushing on any axis (several intersect), a top-k% highlight, and a run table that
+follows the selection. Bokeh has no such chart; the interaction is CustomJS (parallel.js)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+from bokeh import events
+from bokeh.layouts import column, row
+from bokeh.models import (
+    Button,
+    CDSView,
+    ColorBar,
+    ColumnDataSource,
+    CustomJS,
+    DataTable,
+    Div,
+    FixedTicker,
+    HoverTool,
+    IndexFilter,
+    LinearColorMapper,
+    Range1d,
+    Select,
+)
+from bokeh.core.properties import value
+from bokeh.plotting import figure
+
+from reportgen.diagnostics.overview import Overview
+from reportgen.errors import ConfigError
+from reportgen.formatting import fmt_value
+from reportgen.model import Sweep
+from reportgen.plots._theme import FONT, MISSING_COLOR, PALETTE_BEST_HIGH, UNSELECTED_COLOR
+from reportgen.plots.axes import MISSING_Y, Axis, make_axis
+from reportgen.plots.table import run_table_columns
+from reportgen.resolve import level_key
+
+_JS = (resources.files("reportgen.plots") / "parallel.js").read_text(encoding="utf-8")
+TOP_CHOICES = (0.05, 0.1, 0.25)
+
+
+@dataclass(frozen=True)
+class ParallelInput:
+    """Everything the plot draws, already decided by the analysis."""
+
+    axes: tuple[Axis, ...]
+    names: tuple[str, ...]  # run names, in table order (best first)
+    color_values: np.ndarray  # the metric, NaN where missing
+    goal: str
+    metric: str
+    rank: np.ndarray  # 0 = best; -1 = no metric value
+    ranked: int
+    top_fraction: float
+    tips: tuple[list[str], ...]  # per axis, each run's value as text, in table order
+    table: dict[str, list]  # run table columns, in table order
+    table_columns: tuple[tuple[str, str, str], ...]  # (field, title, kind)
+
+
+def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460):
+    """The figure, its controls and the run table, as one Bokeh layout."""
+    n, k = len(data.names), len(data.axes)
+    draw = _draw_order(data)  # worst first, best last (drawn on top); missing first of all
+    ys = np.column_stack([a.positions for a in data.axes]) if k else np.zeros((n, 0))
+    colors, mapper = _colors(data)
+    tips = {f"t{j}": [texts[i] for i in draw] for j, texts in enumerate(data.tips)}
+    lines = ColumnDataSource({
+        "xs": [np.arange(k, dtype=float)] * n,
+        "ys": [ys[i] for i in draw],
+        "color": [colors[i] for i in draw],
+        "name": [data.names[i] for i in draw],
+        "rank": data.rank[draw].astype(int),
+        "row": np.asarray(draw, dtype=int),
+        **tips,
+    })
+    p = figure(width=width, height=height, tools="save", toolbar_location="right",
+               x_range=Range1d(-0.45, k - 0.35), y_range=Range1d(MISSING_Y - 0.07, 1.06),
+               x_axis_location="above", output_backend="canvas")
+    _style(p, data)
+    alpha = min(0.9, max(0.06, 8 / math.sqrt(max(n, 1))))
+    bg = p.multi_line("xs", "ys", source=lines, line_color=UNSELECTED_COLOR,
+                      line_alpha=min(0.35, alpha), line_width=1, visible=False)
+    fg_filter = IndexFilter(list(range(n)))
+    fg = p.multi_line("xs", "ys", source=lines, view=CDSView(filter=fg_filter),
+                      line_color="color", line_alpha=alpha, line_width=1.3,
+                      hover_line_color="#e4572e", hover_line_alpha=1.0, hover_line_width=3)
+    _draw_axes(p, data.axes)
+    brushes = ColumnDataSource({"left": [], "right": [], "bottom": [], "top": []})
+    p.quad("left", "right", "top", "bottom", source=brushes, fill_color="#1f77b4",
+           fill_alpha=0.12, line_color="#1f77b4", line_width=1.5)
+    tooltips = [("run", "@name")] + [(a.name, f"@t{j}") for j, a in enumerate(data.axes)]
+    p.add_tools(HoverTool(renderers=[fg], tooltips=tooltips, line_policy="nearest"))
+    if mapper is not None:
+        p.add_layout(ColorBar(color_mapper=mapper, title=f"{data.metric} (best bright)",
+                              width=12, title_text_font_style="normal",
+                              major_label_text_font_size="10px"), "right")
+    table_source = ColumnDataSource(data.table)
+    table_filter = IndexFilter(list(range(n)))
+    table = DataTable(source=table_source, view=CDSView(filter=table_filter),
+                      columns=run_table_columns(data.table_columns), width=width, height=360,
+                      index_position=None, sortable=True, reorderable=False,
+                      name="run-table")
+    count = Div(text=f"<b>{n}</b> of {n} runs selected", name="selected-count",
+                styles={"font-family": FONT, "font-size": "14px", "padding-top": "6px"})
+    top = Select(title="", value="0", width=190, name="top-select", options=[
+        ("0", "all runs")] + [(str(f), f"top {f:.0%} by {data.metric}") for f in TOP_CHOICES])
+    clear = Button(label="Clear selection", width=130, name="clear-button")
+    args = dict(lines=lines, fg_filter=fg_filter, table_filter=table_filter, background=bg,
+                brushes=brushes, count=count, top=top, n_axes=k, ranked=data.ranked)
+    for event, mode in ((events.PanStart, "start"), (events.Pan, "pan"),
+                        (events.PanEnd, "end"), (events.DoubleTap, "clear")):
+        p.js_on_event(event, CustomJS(args={**args, "mode": mode}, code=_JS))
+    top.js_on_change("value", CustomJS(args={**args, "mode": "top"}, code=_JS))
+    clear.js_on_event("button_click", CustomJS(args={**args, "mode": "reset"}, code=_JS))
+    controls = row(count, top, clear)
+    return column(controls, p, table), table
+
+
+def _draw_order(data: ParallelInput) -> np.ndarray:
+    n = len(data.names)
+    rank = np.where(data.rank < 0, n + 1, data.rank)
+    return np.argsort(-rank, kind="stable")
+
+
+def _colors(data: ParallelInput) -> tuple[list[str], LinearColorMapper | None]:
+    values = data.color_values
+    finite = np.isfinite(values)
+    if not finite.any():
+        return [MISSING_COLOR] * len(values), None
+    lo, hi = float(values[finite].min()), float(values[finite].max())
+    palette = PALETTE_BEST_HIGH if data.goal == "maximize" else PALETTE_BEST_HIGH[::-1]
+    span = (hi - lo) or 1.0
+    idx = np.clip(((values - lo) / span * (len(palette) - 1)), 0, len(palette) - 1)
+    colors = [palette[int(i)] if f else MISSING_COLOR for i, f in zip(np.nan_to_num(idx), finite)]
+    return colors, LinearColorMapper(palette=list(palette), low=lo, high=hi if hi > lo else lo + 1)
+
+
+def _style(p, data: ParallelInput) -> None:
+    p.toolbar.logo = None
+    p.toolbar.active_drag = None
+    p.yaxis.visible = False
+    p.grid.visible = False
+    p.outline_line_color = None
+    p.xaxis.ticker = FixedTicker(ticks=list(range(len(data.axes))))
+    arrow = {"minimize": " ↓", "maximize": " ↑"}
+    p.xaxis.major_label_overrides = {
+        j: a.name + (arrow.get(data.goal, "") if a.name == data.metric else "")
+        for j, a in enumerate(data.axes)
+    }
+    p.xaxis.major_label_text_font_size = "12px"
+    p.xaxis.major_label_text_font_style = "bold"
+    p.xaxis.major_label_text_font = FONT
+    p.xaxis.axis_line_color = None
+    p.xaxis.major_tick_line_color = None
+    if len(data.axes) > 8:
+        p.xaxis.major_label_orientation = 0.5
+
+
+def _draw_axes(p, axes: tuple[Axis, ...]) -> None:
+    k = len(axes)
+    p.quad(left=[-0.45], right=[k - 0.35], bottom=[MISSING_Y - 0.035], top=[MISSING_Y + 0.035],
+           fill_color="#bdbdbd", fill_alpha=0.18, line_color=None)
+    p.text(x=[-0.43], y=[MISSING_Y], text=["missing"], text_font_size="10px",
+           text_baseline="middle", text_color="#757575", text_font_style="italic")
+    p.segment(x0=list(range(k)), x1=list(range(k)), y0=[0.0] * k, y1=[1.0] * k,
+              line_color="#424242", line_width=1.5)
+    tx, ty, tt = [], [], []
+    for j, axis in enumerate(axes):
+        for pos, label in zip(axis.tick_positions, axis.tick_labels):
+            tx.append(j + 0.03)
+            ty.append(pos)
+            tt.append(label)
+    p.segment(x0=[x - 0.05 for x in tx], x1=[x - 0.03 for x in tx], y0=ty, y1=ty,
+              line_color="#424242")
+    p.text(x=tx, y=ty, text=tt, text_font_size="10px", text_baseline="middle",
+           text_color="#212121", background_fill_color="white", background_fill_alpha=0.75,
+           text_font=value(FONT))
+
+
+def constant_params(sweep: Sweep) -> dict[str, str]:
+    """Parameters that do not vary (declared constant, or one value in every run): listed
+    beside the plot, not drawn."""
+    out = {}
+    for spec in sweep.space.params:
+        values = sweep.runs[spec.name].dropna()
+        distinct = {level_key(v) for v in values}
+        if spec.kind == "constant" or len(distinct) <= 1:
+            shown = values.iloc[0] if len(values) else (spec.levels[0] if spec.levels else None)
+            out[spec.name] = fmt_value(shown)
+    return out
+
+
+def choose_axes(sweep: Sweep, requested: tuple[str, ...] | None) -> list[str]:
+    """`--axes` as given (checked), else every varying parameter, then the metric."""
+    if requested:
+        known = set(sweep.runs.columns)
+        unknown = [a for a in requested if a not in known]
+        if unknown:
+            raise ConfigError(
+                f"--axes: {', '.join(unknown)} not a column of {sweep.source}; columns: "
+                f"{', '.join(c for c in sweep.runs.columns if c not in ('run_id', 'name'))}"
+            )
+        return list(requested)
+    constants = constant_params(sweep)
+    return [p for p in sweep.param_names if p not in constants] + [sweep.metric.name]
+
+
+def parallel_input(sweep: Sweep, ov: Overview, axes: list[str]) -> ParallelInput:
+    """Runs in table order (best first, then runs without a value) mapped onto the axes."""
+    n = len(sweep.runs)
+    unranked = np.setdiff1d(np.arange(n), ov.order, assume_unique=True)
+    order = np.concatenate([ov.order, unranked]).astype(int)
+    runs = sweep.runs.iloc[order].reset_index(drop=True)
+    specs = {p.name: p for p in sweep.space.params}
+    built = tuple(make_axis(a, runs[a], specs.get(a), a in sweep.metric_columns) for a in axes)
+    tips = tuple([fmt_value(v) if not _is_missing(v) else "missing" for v in runs[a]]
+                 for a in axes)
+    rank = np.full(n, -1)
+    rank[: len(ov.order)] = np.arange(len(ov.order))
+    fields = _table_spec(sweep)
+    table: dict[str, list] = {}
+    for field, _, kind in fields:
+        values = runs[field]
+        if kind == "time":
+            table[field] = [v.timestamp() * 1000 if not pd.isna(v) else np.nan for v in values]
+        elif kind in ("number", "sci"):
+            table[field] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+        else:
+            table[field] = [None if _is_missing(v) else fmt_value(v) for v in values]
+    return ParallelInput(
+        axes=built, names=tuple(str(v) for v in runs["name"]),
+        color_values=runs[sweep.metric.name].to_numpy(dtype=float), goal=sweep.metric.goal,
+        metric=sweep.metric.name, rank=rank, ranked=len(ov.order),
+        top_fraction=ov.top_fraction, tips=tips, table=table, table_columns=fields,
+    )
+
+
+def _table_spec(sweep: Sweep) -> tuple[tuple[str, str, str], ...]:
+    runs = sweep.runs
+    cols = [("name", "run", "text"), ("state", "state", "text")]
+    for c in list(sweep.metric_columns) + sweep.param_names:
+        cols.append((c, c, _number_kind(runs[c])))
+    cols += [("created_at", "created (UTC)", "time"), ("runtime_s", "runtime (s)", "number")]
+    return tuple(dict.fromkeys(cols))
+
+
+def _number_kind(values: pd.Series) -> str:
+    """text, number, or sci where some magnitude is below 1e-3 or from 1e6 up."""
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return "text"
+    magnitude = np.abs(values.to_numpy(dtype=float))
+    magnitude = magnitude[np.isfinite(magnitude) & (magnitude > 0)]
+    small_or_large = len(magnitude) and (magnitude.min() < 1e-3 or magnitude.max() >= 1e6)
+    return "sci" if small_or_large else "number"
+
+
+def _is_missing(v: object) -> bool:
+    return v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v))

@@ -1,0 +1,1 @@
+"""Rendering: view models for the templates, the Jinja environment, the JSON document."""

@@ -1,0 +1,116 @@
+"""What the templates see: plain dataclasses of text, already formatted and ordered."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from reportgen.diagnostics.findings import ranked
+from reportgen.diagnostics.overview import Overview
+from reportgen.formatting import fmt_duration, fmt_number, fmt_value
+from reportgen.model import STATES, Sweep
+
+BEST_ROWS = 10
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...] = ()
+
+
+@dataclass(frozen=True)
+class SweepView:
+    anchor: str
+    name: str
+    facts: tuple[tuple[str, str], ...]  # header key/value pairs
+    counts: tuple[tuple[str, int], ...]
+    findings: tuple[tuple[str, str], ...]  # (severity, message), most important first
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+    constants: tuple[tuple[str, str], ...]
+    space: Table
+    best: Table
+    plot_div: str = ""
+    plot_caption: str = ""
+
+
+@dataclass(frozen=True)
+class ReportView:
+    title: str
+    version: str
+    generated_at: str
+    sweeps: tuple[SweepView, ...]
+    bokeh_js: str = ""
+    bokeh_script: str = ""
+    data_json: str = ""
+    summary: tuple[str, ...] = field(default_factory=tuple)
+
+
+def anchor_for(name: str, used: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "sweep"
+    anchor, i = f"sweep-{base}", 2
+    while anchor in used:
+        anchor, i = f"sweep-{base}-{i}", i + 1
+    used.add(anchor)
+    return anchor
+
+
+def sweep_view(sweep: Sweep, ov: Overview, anchor: str, constants: dict[str, str],
+               axes: list[str]) -> SweepView:
+    facts = [("source", sweep.source), ("method", sweep.method or "not declared"),
+             ("metric", f"{sweep.metric.name} ({sweep.metric.goal})"),
+             ("runs", str(ov.counts["total"]))]
+    if sweep.sweep_id and sweep.sweep_id != sweep.name:
+        facts.insert(1, ("sweep id", sweep.sweep_id))
+    if sweep.where:
+        facts.append(("filter", sweep.where))
+    times = sweep.runs["created_at"].dropna()
+    if len(times):
+        facts.append(("runs created", f"{fmt_value(times.min())} – {fmt_value(times.max())}"))
+    runtime = sweep.runs["runtime_s"].to_numpy(dtype=float)
+    if np.isfinite(runtime).any():
+        facts.append(("compute", fmt_duration(float(np.nansum(runtime))) + " in all"))
+    counts = tuple((s, ov.counts[s]) for s in (*STATES, "other") if ov.counts[s])
+    drawn = len(sweep.runs)
+    caption = (f"{drawn} runs on {len(axes)} axes; colour: {sweep.metric.name}, best runs "
+               f"drawn on top. Drag along an axis to select a range; double-click an axis to "
+               f"clear it.")
+    return SweepView(
+        anchor=anchor, name=sweep.name, facts=tuple(facts), counts=counts,
+        findings=tuple((f.severity, f.message) for f in ranked(list(ov.findings))),
+        warnings=sweep.warnings, notes=sweep.notes,
+        constants=tuple(constants.items()), space=_space_table(sweep), best=_best_table(sweep, ov),
+        plot_caption=caption,
+    )
+
+
+def _space_table(sweep: Sweep) -> Table:
+    rows = []
+    for p in sweep.space.params:
+        if p.levels:
+            values = ", ".join(fmt_value(v) for v in p.levels)
+        elif p.low is not None and p.high is not None:
+            values = f"{fmt_number(p.low)} … {fmt_number(p.high)}"
+        else:
+            values = "unbounded"
+        rows.append((p.name, p.kind, p.scale, values,
+                     p.distribution or "—", "declared" if p.declared else "inferred"))
+    return Table(("parameter", "kind", "scale", "values", "distribution", "from"), tuple(rows))
+
+
+def _best_table(sweep: Sweep, ov: Overview) -> Table:
+    metrics = list(sweep.metric_columns)
+    header = ("#", "run", "state", *metrics, *sweep.param_names)
+    rows = []
+    for rank, i in enumerate(ov.order[:BEST_ROWS], start=1):
+        run = sweep.runs.iloc[int(i)]
+        rows.append((str(rank), str(run["name"]), str(run["state"]),
+                     *(fmt_value(run[m]) for m in metrics),
+                     *(fmt_value(run[p]) for p in sweep.param_names)))
+    numeric = tuple([True, False, False] + [True] * len(metrics) + [
+        sweep.runs[p].dtype.kind in "fi" for p in sweep.param_names])
+    return Table(header, tuple(rows), numeric)

@@ -1,0 +1,60 @@
+"""The `--json` document (schema_version 1), also embedded in the HTML as `reportgen-data`."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from reportgen import __version__
+from reportgen.diagnostics.overview import Overview
+from reportgen.model import Sweep
+
+SCHEMA_VERSION = 1
+
+
+def sweep_entry(sweep: Sweep, ov: Overview) -> dict[str, Any]:
+    return {
+        "name": sweep.name,
+        "source": sweep.source,
+        "method": sweep.method,
+        "metric": {"name": sweep.metric.name, "goal": sweep.metric.goal},
+        "params": [p.to_json() for p in sweep.space.params],
+        "counts": dict(ov.counts),
+        "best_run": ov.best,
+        "where": sweep.where,
+        "warnings": list(sweep.warnings),
+        "findings": [f.to_json() for f in ov.findings],
+    }
+
+
+def document(entries: list[dict[str, Any]], generated_at: str) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generator": {"name": "reportgen", "version": __version__},
+        "generated_at": generated_at,
+        "sweeps": entries,
+    }
+
+
+def to_json(doc: dict[str, Any]) -> str:
+    """Sorted keys, no NaN (null instead): strict JSON any reader accepts."""
+    return json.dumps(_clean(doc), sort_keys=True, indent=1, ensure_ascii=False,
+                      allow_nan=False) + "\n"
+
+
+def script_safe(text: str) -> str:
+    """JSON inside `<script type="application/json">`: no `<`, `>` or `&` can end the block."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        return _clean(value.item())
+    return value

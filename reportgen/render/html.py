@@ -1,0 +1,55 @@
+"""The HTML page: one Jinja environment (autoescape on), Bokeh inline, atomic writes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import jinja2
+
+from reportgen.errors import OutputError
+from reportgen.render.context import ReportView
+
+_REPO_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir())), autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+
+
+def template_dir() -> Path:
+    """`templates/` of a source checkout, else the copy installed as `reportgen.templates`."""
+    if (_REPO_TEMPLATES / "report.html.jinja2").exists():
+        return _REPO_TEMPLATES
+    from importlib import resources
+
+    return Path(str(resources.files("reportgen.templates")))
+
+
+def render(view: ReportView) -> str:
+    env = environment()
+    css = env.loader.get_source(env, "style.css")[0]  # type: ignore[union-attr]
+    return env.get_template("report.html.jinja2").render(report=view, css=css)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write next to `path` then rename: a reader never sees half a file."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise OutputError(f"cannot write {path}: folder {directory} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if "tmp" in locals() and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None

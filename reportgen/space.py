@@ -1,0 +1,192 @@
+"""Search spaces: a W&B sweep config's `parameters` → ParamSpecs, or inference from the data."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from reportgen.errors import ConfigError
+from reportgen.model import ParamSpec, SearchSpace
+
+# distribution → (scale, bounds are natural-log exponents, bound transform)
+_LOG_V1 = {"log_uniform", "q_log_uniform"}
+_LOG_VALUES = {"log_uniform_values", "q_log_uniform_values", "inv_log_uniform_values"}
+_NORMALS = {"normal", "q_normal", "log_normal", "q_log_normal"}
+_BETAS = {"beta", "q_beta"}
+DISTRIBUTIONS = (
+    {"constant", "categorical", "categorical_w_probabilities", "int_uniform", "uniform",
+     "q_uniform", "inv_log_uniform"}
+    | _LOG_V1 | _LOG_VALUES | _NORMALS | _BETAS
+)
+LOG_DISTRIBUTIONS = _LOG_V1 | _LOG_VALUES | {"inv_log_uniform", "log_normal", "q_log_normal"}
+
+
+def load_sweep_config(path: str | Path) -> dict[str, Any]:
+    """Read a W&B sweep config (YAML or JSON) and check its `parameters` block."""
+    import yaml
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read sweep config {p}: {exc.strerror or exc}") from None
+    try:
+        config = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"sweep config {p} is not valid YAML{where}") from None
+    if not isinstance(config, dict):
+        raise ConfigError(f"sweep config {p} must be a mapping with a 'parameters' key")
+    if not isinstance(config.get("parameters"), dict) or not config["parameters"]:
+        raise ConfigError(f"sweep config {p} has no 'parameters' mapping")
+    space_from_config(config, origin=str(p))  # validates, naming the key
+    return config
+
+
+def space_from_config(config: dict[str, Any], origin: str = "sweep config") -> SearchSpace:
+    """The declared search space of a sweep config, nested `parameters:` flattened with dots."""
+    params = config.get("parameters")
+    if not isinstance(params, dict):
+        raise ConfigError(f"{origin}: 'parameters' must be a mapping of parameter names")
+    specs: list[ParamSpec] = []
+    _flatten(params, "", specs, origin)
+    return SearchSpace(tuple(specs), inferred=False)
+
+
+def _flatten(params: dict[str, Any], prefix: str, out: list[ParamSpec], origin: str) -> None:
+    for key, body in params.items():
+        name = f"{prefix}{key}"
+        if not isinstance(body, dict):
+            raise ConfigError(
+                f"{origin}: parameters.{name} must be a mapping such as {{values: [...]}}"
+            )
+        if "parameters" in body and "distribution" not in body:
+            if not isinstance(body["parameters"], dict):
+                raise ConfigError(f"{origin}: parameters.{name}.parameters must be a mapping")
+            _flatten(body["parameters"], f"{name}.", out, origin)
+        else:
+            out.append(param_from_body(name, body, origin))
+
+
+def _distribution(name: str, body: dict[str, Any], origin: str) -> str:
+    """W&B's own inference when `distribution` is absent (sweeps/config/schema.json)."""
+    dist = body.get("distribution")
+    if dist is not None:
+        if dist not in DISTRIBUTIONS:
+            known = ", ".join(sorted(DISTRIBUTIONS))
+            raise ConfigError(
+                f"{origin}: parameters.{name}.distribution '{dist}' is not a W&B distribution "
+                f"(one of {known})"
+            )
+        return str(dist)
+    if "value" in body:
+        return "constant"
+    if "values" in body:
+        return "categorical_w_probabilities" if "probabilities" in body else "categorical"
+    if "min" in body and "max" in body:
+        both_int = all(isinstance(body[k], int) and not isinstance(body[k], bool)
+                       for k in ("min", "max"))
+        return "int_uniform" if both_int else "uniform"
+    raise ConfigError(
+        f"{origin}: parameters.{name} needs 'value', 'values', or 'min' and 'max' "
+        "(or a 'distribution')"
+    )
+
+
+def _number(name: str, body: dict[str, Any], key: str, origin: str, default: float | None = None
+            ) -> float:
+    value = body.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ConfigError(f"{origin}: parameters.{name}.{key} must be a finite number")
+    return float(value)
+
+
+def param_from_body(name: str, body: dict[str, Any], origin: str = "sweep config") -> ParamSpec:
+    """One declared parameter; bounds converted to value units (v1 log forms use exp())."""
+    dist = _distribution(name, body, origin)
+    if dist == "constant":
+        if "value" not in body:
+            raise ConfigError(f"{origin}: parameters.{name}.value is missing")
+        return ParamSpec(name, "constant", levels=(body["value"],), distribution=dist,
+                         declared=True)
+    if dist in ("categorical", "categorical_w_probabilities"):
+        values = body.get("values")
+        if not isinstance(values, list) or not values:
+            raise ConfigError(f"{origin}: parameters.{name}.values must be a non-empty list")
+        if dist == "categorical_w_probabilities":
+            probs = body.get("probabilities")
+            if not isinstance(probs, list) or len(probs) != len(values):
+                raise ConfigError(
+                    f"{origin}: parameters.{name}.probabilities must list one number per value"
+                )
+        levels = tuple(_hashable(v) for v in values)
+        kind = "bool" if all(isinstance(v, bool) for v in values) else "categorical"
+        return ParamSpec(name, kind, levels=levels, distribution=dist, declared=True)
+    if dist in _NORMALS:
+        _number(name, body, "mu", origin, 0.0)
+        _number(name, body, "sigma", origin, 1.0)
+        scale = "log" if dist.startswith(("log", "q_log")) else "linear"
+        return ParamSpec(name, "float", scale=scale, distribution=dist, declared=True)
+    if dist in _BETAS:
+        _number(name, body, "a", origin, 1.0)
+        _number(name, body, "b", origin, 1.0)
+        return ParamSpec(name, "float", low=0.0, high=1.0, distribution=dist, declared=True)
+    low, high = _number(name, body, "min", origin), _number(name, body, "max", origin)
+    if low >= high:
+        raise ConfigError(f"{origin}: parameters.{name}: min ({low:g}) must be below max ({high:g})")
+    if dist in _LOG_V1:
+        low, high = math.exp(low), math.exp(high)
+    elif dist == "inv_log_uniform":
+        low, high = math.exp(-high), math.exp(-low)
+    elif dist in _LOG_VALUES and low <= 0:
+        raise ConfigError(f"{origin}: parameters.{name}.min must be positive for {dist}")
+    q = body.get("q")
+    is_int = dist == "int_uniform" or (
+        dist.startswith("q_") and isinstance(q, int) and not isinstance(q, bool)
+    )
+    scale = "log" if dist in LOG_DISTRIBUTIONS else "linear"
+    return ParamSpec(name, "int" if is_int else "float", scale=scale, low=low, high=high,
+                     distribution=dist, declared=True)
+
+
+def _hashable(value: Any) -> Any:
+    """Lists and dicts as categorical levels are compared as their JSON text."""
+    if isinstance(value, (list, dict)):
+        import json
+
+        return json.dumps(value, sort_keys=True)
+    return value
+
+
+def infer_param(name: str, values: pd.Series) -> ParamSpec:
+    """Kind and scale of an undeclared parameter, from its values (rules in README)."""
+    present = values.dropna()
+    numeric = pd.to_numeric(present, errors="coerce")
+    if len(present) and present.map(lambda v: isinstance(v, (bool, np.bool_))).all():
+        levels = tuple(sorted({bool(v) for v in present}))
+        return ParamSpec(name, "bool" if len(levels) > 1 else "constant", levels=levels)
+    if len(present) == 0 or numeric.isna().any():
+        levels = tuple(sorted({_hashable(v) for v in present}, key=str))
+        kind = "constant" if len(levels) <= 1 else "categorical"
+        return ParamSpec(name, kind, levels=levels)
+    distinct = np.unique(numeric.to_numpy(dtype=float))
+    if len(distinct) <= 1:
+        return ParamSpec(name, "constant", levels=(numeric.iloc[0].item(),))
+    is_int = bool(np.all(np.mod(distinct, 1) == 0))
+    # few distinct values, each repeated: a categorical grid of numbers
+    if len(distinct) <= 6 and len(numeric) >= 2 * len(distinct) and not _spans_decades(distinct):
+        levels = tuple(int(v) if is_int else float(v) for v in distinct)
+        return ParamSpec(name, "categorical", levels=levels)
+    scale = "log" if _spans_decades(distinct) else "linear"
+    return ParamSpec(name, "int" if is_int else "float", scale=scale,
+                     low=float(distinct[0]), high=float(distinct[-1]))
+
+
+def _spans_decades(distinct: np.ndarray) -> bool:
+    """All positive and spanning more than two decades."""
+    return bool(distinct[0] > 0 and distinct[-1] / distinct[0] > 100)
