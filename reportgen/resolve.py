@@ -80,8 +80,9 @@ def _metric(loaded: LoadedSweep, runs: pd.DataFrame, config: dict[str, Any] | No
     name = options.metric or declared.get("name")
     if name is None:
         candidates = loaded.metric_names or [c for c in data_columns if looks_like_metric(c)]
-        candidates = [c for c in candidates if not c.startswith("_")
-                      and c in runs and pd.api.types.is_numeric_dtype(runs[c])]
+        candidates = [c for c in candidates if not c.startswith("_") and c in runs]
+        numeric = [c for c in candidates if pd.api.types.is_numeric_dtype(runs[c])]
+        candidates = numeric or candidates  # text only: the "not numeric" error below says so
         if not candidates:
             raise DataError(
                 f"cannot tell which column of {loaded.source} is the metric: pass --metric NAME "

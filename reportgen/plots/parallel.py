@@ -11,6 +11,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 from bokeh import events
+from bokeh.core.properties import value
 from bokeh.layouts import column, row
 from bokeh.models import (
     Button,
@@ -20,15 +21,15 @@ from bokeh.models import (
     CustomJS,
     DataTable,
     Div,
+    EqHistColorMapper,
     FixedTicker,
     HoverTool,
     IndexFilter,
-    LinearColorMapper,
     Range1d,
     Select,
 )
-from bokeh.core.properties import value
 from bokeh.plotting import figure
+from bokeh.transform import transform
 
 from reportgen.diagnostics.overview import Overview
 from reportgen.errors import ConfigError
@@ -65,12 +66,12 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460):
     n, k = len(data.names), len(data.axes)
     draw = _draw_order(data)  # worst first, best last (drawn on top); missing first of all
     ys = np.column_stack([a.positions for a in data.axes]) if k else np.zeros((n, 0))
-    colors, mapper = _colors(data)
+    mapper = _color_mapper(data)
     tips = {f"t{j}": [texts[i] for i in draw] for j, texts in enumerate(data.tips)}
     lines = ColumnDataSource({
         "xs": [np.arange(k, dtype=float)] * n,
         "ys": [ys[i] for i in draw],
-        "color": [colors[i] for i in draw],
+        "value": data.color_values[draw],
         "name": [data.names[i] for i in draw],
         "rank": data.rank[draw].astype(int),
         "row": np.asarray(draw, dtype=int),
@@ -85,7 +86,8 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460):
                       line_alpha=min(0.35, alpha), line_width=1, visible=False)
     fg_filter = IndexFilter(list(range(n)))
     fg = p.multi_line("xs", "ys", source=lines, view=CDSView(filter=fg_filter),
-                      line_color="color", line_alpha=alpha, line_width=1.3,
+                      line_color=transform("value", mapper) if mapper else MISSING_COLOR,
+                      line_alpha=alpha, line_width=1.3,
                       hover_line_color="#e4572e", hover_line_alpha=1.0, hover_line_width=3)
     _draw_axes(p, data.axes)
     brushes = ColumnDataSource({"left": [], "right": [], "bottom": [], "top": []})
@@ -125,17 +127,17 @@ def _draw_order(data: ParallelInput) -> np.ndarray:
     return np.argsort(-rank, kind="stable")
 
 
-def _colors(data: ParallelInput) -> tuple[list[str], LinearColorMapper | None]:
+def _color_mapper(data: ParallelInput) -> EqHistColorMapper | None:
+    """Colour by the metric, equalised so the best runs stand out even with a long tail of
+    bad runs; best bright whatever the goal; runs without a value grey."""
     values = data.color_values
-    finite = np.isfinite(values)
-    if not finite.any():
-        return [MISSING_COLOR] * len(values), None
-    lo, hi = float(values[finite].min()), float(values[finite].max())
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return None
     palette = PALETTE_BEST_HIGH if data.goal == "maximize" else PALETTE_BEST_HIGH[::-1]
-    span = (hi - lo) or 1.0
-    idx = np.clip(((values - lo) / span * (len(palette) - 1)), 0, len(palette) - 1)
-    colors = [palette[int(i)] if f else MISSING_COLOR for i, f in zip(np.nan_to_num(idx), finite)]
-    return colors, LinearColorMapper(palette=list(palette), low=lo, high=hi if hi > lo else lo + 1)
+    lo, hi = float(finite.min()), float(finite.max())
+    return EqHistColorMapper(palette=list(palette), low=lo, high=hi if hi > lo else lo + 1,
+                             nan_color=MISSING_COLOR)
 
 
 def _style(p, data: ParallelInput) -> None:

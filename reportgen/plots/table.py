@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from bokeh.models import (
     DateFormatter,
     NumberFormatter,
@@ -18,7 +20,7 @@ def run_table_columns(spec: tuple[tuple[str, str, str], ...]) -> list[TableColum
     out = []
     for field, title, kind in spec:
         if kind == "sci":
-            formatter = ScientificFormatter(precision=3, power_limit_high=6, power_limit_low=-3,
+            formatter = ScientificFormatter(precision=3, power_limit_high=0, power_limit_low=0,
                                             nan_format="–", null_format="–")
         elif kind == "number":
             formatter = NumberFormatter(format="0,0.[0000]", nan_format="–", null_format="–",
@@ -28,5 +30,8 @@ def run_table_columns(spec: tuple[tuple[str, str, str], ...]) -> list[TableColum
         else:
             formatter = StringFormatter(nan_format="–", null_format="–")
         width = 180 if field == "name" else 90
-        out.append(TableColumn(field=field, title=title, formatter=formatter, width=width))
+        width = 130 if kind == "time" else width
+        # SlickGrid writes header titles as HTML: escape, or a column name could run script
+        out.append(TableColumn(field=field, title=html.escape(title), formatter=formatter,
+                               width=width))
     return out

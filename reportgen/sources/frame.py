@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -77,7 +78,8 @@ def _text(series: pd.Series) -> pd.Series:
 
 
 def _numbers(series: pd.Series) -> np.ndarray:
-    return pd.to_numeric(_text(series), errors="coerce").to_numpy(dtype=float)
+    return np.array([c if isinstance(c, float) else np.nan for c in map(_cell, series)],
+                    dtype=float)
 
 
 def _times(series: pd.Series) -> pd.Series:
@@ -92,53 +94,63 @@ def _times(series: pd.Series) -> pd.Series:
 
 
 def coerce_column(series: pd.Series, column: str, origin: str) -> tuple[Any, str | None]:
-    """Numbers stay numbers (NaN/Infinity/'-' read leniently), booleans booleans, else text."""
+    """Numbers stay numbers (NaN/Infinity/'-' read leniently), booleans booleans, else text.
+
+    A column that is mostly numbers reads its stray text as missing, with a warning."""
     if pd.api.types.is_bool_dtype(series):
         return series.astype(object).to_numpy(), None
     if pd.api.types.is_numeric_dtype(series):
         return series.to_numpy(dtype=float), None
-    raw = series.to_numpy(dtype=object)
-    cells = []
-    for v in raw:
-        if isinstance(v, str):
-            t = v.strip()
-            low = t.lower()
-            if low in _MISSING:
-                cells.append(None)
-            elif low in _SPECIAL:
-                cells.append(_SPECIAL[low])
-            elif low in _BOOLS:
-                cells.append(_BOOLS[low])
-            else:
-                cells.append(t)
-        elif isinstance(v, (list, dict)):
-            import json
-
-            cells.append(json.dumps(v, sort_keys=True))
-        elif v is None or (isinstance(v, float) and np.isnan(v)):
-            cells.append(None)
-        else:
-            cells.append(v)
+    cells = [_cell(v) for v in series.to_numpy(dtype=object)]
     present = [c for c in cells if c is not None]
-    if present and all(isinstance(c, (bool, np.bool_)) for c in present):
-        return np.array(cells, dtype=object), None
-    numeric = pd.to_numeric(pd.Series(
-        [c if not isinstance(c, (bool, np.bool_)) else None for c in cells], dtype=object),
-        errors="coerce")
-    as_float = numeric.to_numpy(dtype=float)
-    n_numeric = sum(1 for c, f in zip(cells, as_float)
-                    if c is not None and not isinstance(c, (bool, np.bool_))
-                    and (not np.isnan(f) or (isinstance(c, float) and np.isnan(c))))
     if not present:
         return np.full(len(cells), np.nan), None
-    if n_numeric == len(present):
-        return as_float, None
-    if n_numeric >= NUMERIC_SHARE * len(present):
-        bad = [c for c, f in zip(cells, as_float) if c is not None and np.isnan(f)
-               and not (isinstance(c, float) and np.isnan(c))]
-        return as_float, (
+    if all(isinstance(c, bool) for c in present):
+        return np.array(cells, dtype=object), None
+    numbers = sum(1 for c in present if isinstance(c, float))
+    if numbers >= NUMERIC_SHARE * len(present):
+        floats = np.array([c if isinstance(c, float) else np.nan for c in cells], dtype=float)
+        bad = [c for c in present if not isinstance(c, float)]
+        if not bad:
+            return floats, None
+        return floats, (
             f"column '{column}' in {origin} has {len(bad)} non-numeric value(s) "
             f"(e.g. '{bad[0]}'): read as missing"
         )
-    return np.array([None if c is None else str(c) if not isinstance(c, str) else c
-                     for c in cells], dtype=object), None
+    return np.array([None if c is None else _as_text(c) for c in cells], dtype=object), None
+
+
+def _cell(v: Any) -> Any:
+    """None (missing), bool, float (parsed exactly, as Python does) or str."""
+    if isinstance(v, str):
+        t = v.strip()
+        low = t.lower()
+        if low in _MISSING:
+            return None
+        if low in _SPECIAL:
+            return _SPECIAL[low]
+        if low in _BOOLS:
+            return _BOOLS[low]
+        try:
+            return float(t)
+        except ValueError:
+            return t
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return float(v)
+    if isinstance(v, (list, dict, tuple)):
+        return json.dumps(v, sort_keys=True, default=str)
+    if isinstance(v, np.ndarray):
+        return json.dumps(v.tolist(), default=str)
+    return str(v)
+
+
+def _as_text(c: Any) -> str:
+    if isinstance(c, bool):
+        return "true" if c else "false"
+    if isinstance(c, float) and c.is_integer():
+        return str(int(c))
+    return str(c)

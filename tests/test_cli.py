@@ -1,0 +1,116 @@
+"""The command line: help, the demo build, the JSON contract, determinism, atomic output."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from reportgen import __version__
+from reportgen.cli import main
+
+
+def data_block(html: str) -> dict:
+    m = re.search(r'<script type="application/json" id="reportgen-data">(.*?)</script>', html, re.S)
+    assert m, "no reportgen-data block"
+    return json.loads(m.group(1))
+
+
+@pytest.mark.parametrize("command", [[], ["build"]])
+def test_every_command_has_help_with_examples(cli, command):
+    result = cli(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+    if command:
+        assert "Examples:" in result.output and "reportgen build" in result.output
+
+
+def test_every_command_is_covered_by_the_help_test():
+    assert set(main.commands) == {"build"}
+
+
+def test_version(cli):
+    assert cli("--version").output.strip() == f"reportgen, version {__version__}"
+
+
+def test_demo_build_with_json_contract(cli, tmp_path):
+    out, js = tmp_path / "demo.html", tmp_path / "demo.json"
+    result = cli("build", "-o", out, "--json", js, "--deterministic")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"wrote {out} (3 sweep(s), 204 runs,")
+    doc = json.loads(js.read_text())
+    assert doc == data_block(out.read_text())
+    assert doc["schema_version"] == 1
+    assert doc["generator"] == {"name": "reportgen", "version": __version__}
+    assert [s["name"] for s in doc["sweeps"]] == ["demo-grid", "demo-random", "demo-bayes"]
+    for entry in doc["sweeps"]:
+        assert {"name", "source", "method", "metric", "params", "counts", "best_run"} <= set(entry)
+        assert set(entry["counts"]) == {"total", "finished", "running", "crashed", "failed",
+                                        "killed", "other", "missing_metric"}
+        assert entry["metric"] == {"name": "val_loss", "goal": "minimize"}
+        for p in entry["params"]:
+            assert set(p) == {"name", "kind", "scale", "low", "high", "levels", "distribution",
+                              "declared"}
+        assert set(entry["best_run"]) == {"run_id", "name", "value", "params"}
+    random = doc["sweeps"][1]
+    assert random["counts"]["total"] == 120
+    assert random["counts"]["crashed"] == random["counts"]["missing_metric"] == 6
+    lr = next(p for p in random["params"] if p["name"] == "learning_rate")
+    assert lr == {"name": "learning_rate", "kind": "float", "scale": "log", "low": 1e-05,
+                  "high": 0.1, "levels": None, "distribution": "log_uniform_values",
+                  "declared": True}
+
+
+def test_best_run_respects_the_goal(cli, tmp_path):
+    csv = tmp_path / "r.csv"
+    csv.write_text("name,lr,val_acc\na,0.1,0.5\nb,0.2,0.9\nc,0.3,0.7\n")
+    cli("build", csv, "-o", tmp_path / "r.html", "--json", tmp_path / "max.json")
+    assert json.loads((tmp_path / "max.json").read_text())["sweeps"][0]["best_run"]["name"] == "b"
+    cli("build", csv, "-o", tmp_path / "r.html", "--json", tmp_path / "min.json",
+        "--goal", "minimize")
+    assert json.loads((tmp_path / "min.json").read_text())["sweeps"][0]["best_run"]["name"] == "a"
+
+
+def test_deterministic_output_is_byte_identical_across_processes(tmp_path):
+    outputs = []
+    for i in range(2):
+        out = tmp_path / f"r{i}.html"
+        subprocess.run([sys.executable, "-m", "reportgen", "build", "demo:random", "demo:grid",
+                        "-o", str(out), "--deterministic"], check=True, capture_output=True)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert b"1970-01-01 00:00:00 UTC" in outputs[0]
+
+
+def test_without_deterministic_the_time_is_now(cli, tmp_path):
+    out = tmp_path / "r.html"
+    cli("build", "demo:grid", "-o", out)
+    assert "1970-01-01" not in out.read_text()
+
+
+def test_output_is_replaced_atomically_and_kept_on_error(cli, tmp_path):
+    out = tmp_path / "r.html"
+    out.write_text("previous report")
+    assert cli("build", "nope.csv", "-o", out).exit_code == 1
+    assert out.read_text() == "previous report"
+    assert cli("build", "demo:grid", "-o", out).exit_code == 0
+    assert out.read_text().startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+
+
+def test_output_folder_must_exist(cli, tmp_path):
+    result = cli("build", "demo:grid", "-o", tmp_path / "missing" / "r.html")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"Error: cannot write {tmp_path}/missing/r.html: folder "
+                                     f"{tmp_path}/missing does not exist")
+
+
+def test_python_dash_m_and_axes_option(tmp_path):
+    out = tmp_path / "r.html"
+    proc = subprocess.run([sys.executable, "-m", "reportgen", "build", "demo:random", "--axes",
+                           "dropout,learning_rate,val_acc", "-o", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stderr == ""
+    html = out.read_text()
+    assert "3 axes" in html

@@ -1,0 +1,47 @@
+"""The page itself: self-contained, escaped, the same JSON as --json."""
+
+import re
+
+from reportgen.render.document import script_safe, to_json
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+
+def hostile_csv(path):
+    lines = ['"Name","State","Tags","Sweep","lr","opt","val_loss"']
+    for i in range(12):
+        name = f"{HOSTILE}{i}" if i % 2 else f"run-{i}"
+        opt = ["adam", HOSTILE, "</script><script>window.__pwned=3</script>"][i % 3]
+        lines.append(",".join('"' + v.replace('"', '""') + '"' for v in
+                              [name, "finished", HOSTILE, "s<b>1</b>", str(10 ** -(i % 5 + 1)),
+                               opt, str(0.1 * i + 0.05)]))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_user_text_is_escaped_everywhere(cli, tmp_path):
+    out = tmp_path / "h.html"
+    result = cli("build", hostile_csv(tmp_path / "h.csv"), "-o", out, "--params", "lr,opt")
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert HOSTILE not in html and "<img src=x" not in html
+    assert "window.__pwned=3</script>" not in html
+    assert "&lt;img src=x onerror=&#34;window.__pwned=1&#34;&gt;" in html  # Jinja-escaped text
+    assert "s&lt;b&gt;1&lt;/b&gt;" in html
+
+
+def test_self_contained_no_external_urls(cli, tmp_path):
+    out = tmp_path / "d.html"
+    cli("build", "demo:grid", "-o", out)
+    html = out.read_text()
+    assert not re.search(r'<script[^>]+src=', html)
+    assert not re.search(r'<link[^>]+href=', html)
+    assert "cdn.bokeh.org" not in html
+    assert "default-src 'none'" in html  # the page may not fetch anything
+
+
+def test_script_safe_json():
+    text = to_json({"a": "</script><b>&", "n": float("nan")})
+    assert '"n": null' in text
+    safe = script_safe(text)
+    assert "</script>" not in safe and "<" not in safe and "&" not in safe
