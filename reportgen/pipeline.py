@@ -47,7 +47,9 @@ def build_report(config: ReportConfig) -> BuildResult:
 
 def _page(sweeps: list[Sweep], overviews: list[Overview], config: ReportConfig,
           generated_at: str, data_json: str) -> str:
+    import bokeh
     from bokeh.embed import components
+    from bokeh.embed.bundle import bundle_for_objs_and_resources
     from bokeh.resources import INLINE
 
     from reportgen.plots._theme import stable_ids
@@ -65,12 +67,14 @@ def _page(sweeps: list[Sweep], overviews: list[Overview], config: ReportConfig,
             views.append(sweep_view(sweep, ov, anchor_for(sweep.name, used),
                                     constant_params(sweep), axes))
         script, divs = components(layouts)
+        # only the Bokeh bundles these figures use (no MathJax, no WebGL): half the bytes
+        bokeh_js = bundle_for_objs_and_resources(layouts, INLINE).scripts()
     views = [SweepView(**{**v.__dict__, "plot_div": d}) for v, d in zip(views, divs)]
     title = sweeps[0].name if len(sweeps) == 1 else f"{len(sweeps)} sweeps: " + ", ".join(
         s.name for s in sweeps)
     view = ReportView(title=f"Sweep report — {title}", version=__version__,
                       generated_at=generated_at, sweeps=tuple(views),
-                      bokeh_js=INLINE.render_js(), bokeh_script=script,
+                      bokeh_js=bokeh_js, bokeh_script=script, bokeh_version=bokeh.__version__,
                       data_json=doc.script_safe(data_json))
     return render(view)
 

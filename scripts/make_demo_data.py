@@ -60,6 +60,11 @@ def objective(cfg: dict, rng: np.random.Generator) -> dict | None:
     return {"val_loss": round(loss, 5), "val_acc": round(acc, 5)}
 
 
+def _plain(value):
+    """numpy scalars → Python numbers, so the CSV holds their shortest repr."""
+    return value.item() if hasattr(value, "item") else value
+
+
 def run_sweep(key: str) -> None:
     from sweeps import RunState, SweepRun, next_run
 
@@ -77,7 +82,7 @@ def run_sweep(key: str) -> None:
         proposal = next_run(config, runs, validate=False)
         if proposal is None:  # a grid is exhausted
             break
-        cfg = {k: v["value"] for k, v in proposal.config.items()}
+        cfg = {k: _plain(v["value"]) for k, v in proposal.config.items()}
         result = objective(cfg, rng)
         runtime = int(240 + 40 * math.log2(cfg["batch_size"]) + rng.integers(0, 120))
         state = "finished" if result else "crashed"

@@ -45,6 +45,7 @@ class ReportView:
     generated_at: str
     sweeps: tuple[SweepView, ...]
     bokeh_js: str = ""
+    bokeh_version: str = ""
     bokeh_script: str = ""
     data_json: str = ""
     summary: tuple[str, ...] = field(default_factory=tuple)

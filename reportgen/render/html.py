@@ -26,9 +26,7 @@ def template_dir() -> Path:
     """`templates/` of a source checkout, else the copy installed as `reportgen.templates`."""
     if (_REPO_TEMPLATES / "report.html.jinja2").exists():
         return _REPO_TEMPLATES
-    from importlib import resources
-
-    return Path(str(resources.files("reportgen.templates")))
+    return Path(__file__).resolve().parent.parent / "templates"
 
 
 def render(view: ReportView) -> str:

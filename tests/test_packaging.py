@@ -1,0 +1,34 @@
+"""A non-editable install carries the templates, the demo data and the plot's JS."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_installs_and_builds_the_demo_outside_the_repo(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                    "-q", "-w", str(tmp_path / "dist"), str(ROOT)], check=True,
+                   capture_output=True)
+    (wheel,) = (tmp_path / "dist").glob("reportgen-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in ("reportgen/templates/report.html.jinja2", "reportgen/templates/style.css",
+                   "reportgen/sources/demo_data/random.csv", "reportgen/plots/parallel.js"):
+        assert needed in names
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
+                   check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--no-deps", str(wheel)],
+                   check=True, capture_output=True)
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    proc = subprocess.run([str(venv / "bin" / "reportgen"), "build", "demo:grid", "-o", "d.html"],
+                          cwd=work, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    where = subprocess.run([str(venv / "bin" / "python"), "-c",
+                            "import reportgen; print(reportgen.__file__)"], cwd=work,
+                           capture_output=True, text=True).stdout
+    assert str(venv) in where  # the wheel's copy, not the checkout
+    assert (work / "d.html").read_text().startswith("<!DOCTYPE html>")
