@@ -138,7 +138,9 @@ def param_from_body(name: str, body: dict[str, Any], origin: str = "sweep config
         return ParamSpec(name, "float", low=0.0, high=1.0, distribution=dist, declared=True)
     low, high = _number(name, body, "min", origin), _number(name, body, "max", origin)
     if low >= high:
-        raise ConfigError(f"{origin}: parameters.{name}: min ({low:g}) must be below max ({high:g})")
+        raise ConfigError(
+            f"{origin}: parameters.{name}: min ({low:g}) must be below max ({high:g})"
+        )
     if dist in _LOG_V1:
         low, high = math.exp(low), math.exp(high)
     elif dist == "inv_log_uniform":

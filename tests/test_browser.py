@@ -5,7 +5,6 @@ import os
 import shutil
 
 import pytest
-
 from test_render import hostile_csv
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

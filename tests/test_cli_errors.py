@@ -1,7 +1,6 @@
 """The bad-input corpus: one exact `Error: ...` line and exit 1, or a report with a warning."""
 
 import pytest
-
 from conftest import CORPUS
 
 C = "tests/corpus"

@@ -38,6 +38,8 @@ def test_self_contained_no_external_urls(cli, tmp_path):
     assert not re.search(r'<link[^>]+href=', html)
     assert "cdn.bokeh.org" not in html
     assert "default-src 'none'" in html  # the page may not fetch anything
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    assert '"Segoe UI"' in style and "&#34;" not in style  # CSS inlined as is, not escaped
 
 
 def test_script_safe_json():

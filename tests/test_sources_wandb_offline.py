@@ -6,8 +6,8 @@ import time
 
 import numpy as np
 import pytest
-
 from conftest import write_offline_runs
+
 from reportgen.sources import load_source, wandb_offline
 from reportgen.sources.wandb_file import read_records
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from bokeh.palettes import Viridis256
 
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
+FONT = "-apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'DejaVu Sans', sans-serif"
 MISSING_COLOR = "#9e9e9e"
 UNSELECTED_COLOR = "#c8c8c8"
 #: best runs are bright (yellow), worst dark (purple), whatever the goal

@@ -1,6 +1,7 @@
 // Brushing for reportgen's parallel coordinates. Bokeh passes: mode, lines (all runs),
 // fg_filter (runs drawn in colour), table_filter (rows the run table shows), background
-// (grey renderer), brushes (rectangles drawn), count (Div), top (Select), n_axes, ranked.
+// (grey renderer), brushes (one BoxAnnotation per axis), count (Div), top (Select), n_axes, ranked,
+// live (apply the selection while dragging, or only when the drag ends: large sweeps).
 const store = (window.__reportgen = window.__reportgen || {});
 const st = store[lines.id] || (store[lines.id] = {brush: {}, drag: null});
 const nearest = (x) => {
@@ -27,6 +28,14 @@ if (mode === "start") {
   st.brush = {};
   top.value = "0";
 }
+const draw_brushes = () => {
+  brushes.forEach((box, k) => {
+    const b = st.brush[k];
+    if (b === undefined) { box.visible = false; return; }
+    box.bottom = b[0]; box.top = b[1]; box.visible = true;
+  });
+};
+if (mode === "pan" && !live) { draw_brushes(); return; }
 const data = lines.data;
 const ys = data.ys, rank = data.rank, row = data.row;
 const n = ys.length;
@@ -46,12 +55,7 @@ rows.sort((a, b) => a - b);
 fg_filter.indices = chosen;
 table_filter.indices = rows;
 background.visible = chosen.length < n;
-const left = [], right = [], bottom = [], topv = [];
-for (const k of active) {
-  left.push(k - 0.07); right.push(k + 0.07);
-  bottom.push(st.brush[k][0]); topv.push(st.brush[k][1]);
-}
-brushes.data = {left: left, right: right, bottom: bottom, top: topv};
+draw_brushes();
 const what = frac > 0 ? ` (top ${Math.round(frac * 100)}%` + (active.length ? " and brushed)" : ")")
                       : (active.length ? " (brushed)" : "");
 count.text = `<b>${chosen.length}</b> of ${n} runs selected${what}`;

@@ -14,6 +14,7 @@ from bokeh import events
 from bokeh.core.properties import value
 from bokeh.layouts import column, row
 from bokeh.models import (
+    BoxAnnotation,
     Button,
     CDSView,
     ColorBar,
@@ -42,6 +43,8 @@ from reportgen.resolve import level_key
 
 _JS = (resources.files("reportgen.plots") / "parallel.js").read_text(encoding="utf-8")
 TOP_CHOICES = (0.05, 0.1, 0.25)
+#: above this many runs the selection is applied when the drag ends, not at every move
+LIVE_BRUSH_RUNS = 3000
 
 
 @dataclass(frozen=True)
@@ -90,9 +93,13 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460):
                       line_alpha=alpha, line_width=1.3,
                       hover_line_color="#e4572e", hover_line_alpha=1.0, hover_line_width=3)
     _draw_axes(p, data.axes)
-    brushes = ColumnDataSource({"left": [], "right": [], "bottom": [], "top": []})
-    p.quad("left", "right", "top", "bottom", source=brushes, fill_color="#1f77b4",
-           fill_alpha=0.12, line_color="#1f77b4", line_width=1.5)
+    # one box per axis, drawn on the overlay layer: moving it does not repaint the lines
+    brushes = [BoxAnnotation(left=j - 0.07, right=j + 0.07, bottom=0, top=0, visible=False,
+                             fill_color="#1f77b4", fill_alpha=0.15, line_color="#1f77b4",
+                             line_width=1.5, level="overlay", editable=False)
+               for j in range(k)]
+    for box in brushes:
+        p.add_layout(box)
     tooltips = [("run", "@name")] + [(a.name, f"@t{j}") for j, a in enumerate(data.axes)]
     p.add_tools(HoverTool(renderers=[fg], tooltips=tooltips, line_policy="nearest"))
     if mapper is not None:
@@ -111,14 +118,18 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460):
         ("0", "all runs")] + [(str(f), f"top {f:.0%} by {data.metric}") for f in TOP_CHOICES])
     clear = Button(label="Clear selection", width=130, name="clear-button")
     args = dict(lines=lines, fg_filter=fg_filter, table_filter=table_filter, background=bg,
-                brushes=brushes, count=count, top=top, n_axes=k, ranked=data.ranked)
+                brushes=brushes, count=count, top=top, n_axes=k, ranked=data.ranked,
+                live=n <= LIVE_BRUSH_RUNS)
     for event, mode in ((events.PanStart, "start"), (events.Pan, "pan"),
                         (events.PanEnd, "end"), (events.DoubleTap, "clear")):
         p.js_on_event(event, CustomJS(args={**args, "mode": mode}, code=_JS))
     top.js_on_change("value", CustomJS(args={**args, "mode": "top"}, code=_JS))
     clear.js_on_event("button_click", CustomJS(args={**args, "mode": "reset"}, code=_JS))
     controls = row(count, top, clear)
-    return column(controls, p, table), table
+    heading = Div(text="Runs in the selection, best first (click a column header to sort)",
+                  styles={"font-family": FONT, "font-size": "14px", "font-weight": "600",
+                          "padding-top": "8px"})
+    return column(controls, p, heading, table), table
 
 
 def _draw_order(data: ParallelInput) -> np.ndarray:
@@ -244,19 +255,23 @@ def _table_spec(sweep: Sweep) -> tuple[tuple[str, str, str], ...]:
     runs = sweep.runs
     cols = [("name", "run", "text"), ("state", "state", "text")]
     for c in list(sweep.metric_columns) + sweep.param_names:
-        cols.append((c, c, _number_kind(runs[c])))
-    cols += [("created_at", "created (UTC)", "time"), ("runtime_s", "runtime (s)", "number")]
+        spec = sweep.space.get(c)
+        cols.append((c, c, _number_kind(runs[c], spec is not None and spec.scale == "log")))
+    cols += [(c, title, kind) for c, title, kind in
+             (("created_at", "created (UTC)", "time"), ("runtime_s", "runtime (s)", "number"))
+             if runs[c].notna().any()]  # columns the source did not have stay out
     return tuple(dict.fromkeys(cols))
 
 
-def _number_kind(values: pd.Series) -> str:
-    """text, number, or sci where some magnitude is below 1e-3 or from 1e6 up."""
+def _number_kind(values: pd.Series, log: bool) -> str:
+    """text, number, or sci: log-scaled parameters and columns of tiny or huge numbers."""
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         return "text"
     magnitude = np.abs(values.to_numpy(dtype=float))
     magnitude = magnitude[np.isfinite(magnitude) & (magnitude > 0)]
-    small_or_large = len(magnitude) and (magnitude.min() < 1e-3 or magnitude.max() >= 1e6)
-    return "sci" if small_or_large else "number"
+    if not len(magnitude):
+        return "number"
+    return "sci" if log or magnitude.max() < 1e-3 or magnitude.max() >= 1e6 else "number"
 
 
 def _is_missing(v: object) -> bool:

@@ -41,7 +41,9 @@ def load_source(source: str) -> list[LoadedSweep]:
             return sweeps
     path = Path(source)
     if not path.exists():
-        raise SourceError(f"{source}: no such file or folder (and not a demo:NAME or wandb:// source)")
+        raise SourceError(
+            f"{source}: no such file or folder (and not a demo:NAME or wandb:// source)"
+        )
     tried = "; ".join(name for name, _ in loaders)
     what = "a folder with no W&B runs (no wandb/offline-run-*/run-*.wandb)" if path.is_dir() \
         else f"a file of unknown type '{path.suffix or '(none)'}'"

@@ -22,7 +22,8 @@ def load(source: str) -> list[LoadedSweep] | None:
     elif source.startswith("demo:"):
         wanted = [source.split(":", 1)[1]]
         if wanted[0] not in NAMES:
-            raise SourceError(f"unknown demo '{wanted[0]}': use one of demo:{', demo:'.join(NAMES)}")
+            choices = ", ".join(f"demo:{n}" for n in NAMES)
+            raise SourceError(f"unknown demo '{wanted[0]}': use one of {choices}")
     else:
         return None
     import yaml
