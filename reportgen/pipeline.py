@@ -31,14 +31,17 @@ def gather(config: ReportConfig) -> list[Sweep]:
 
 
 def build_report(config: ReportConfig) -> BuildResult:
+    from reportgen.render.html import check_writable, write_atomic
+
+    for path in (config.output, config.json_path):
+        if path is not None:
+            check_writable(path)  # fail before the work, and never leave half the outputs
     sweeps = gather(config)
     overviews = [overview(s, config.top_fraction) for s in sweeps]
     generated_at = _generated_at(config.deterministic)
     data = doc.document([doc.sweep_entry(s, o) for s, o in zip(sweeps, overviews)], generated_at)
     data_json = doc.to_json(data)
     html = _page(sweeps, overviews, config, generated_at, data_json)
-    from reportgen.render.html import write_atomic
-
     if config.json_path is not None:
         write_atomic(config.json_path, data_json)
     write_atomic(config.output, html)

@@ -7,6 +7,7 @@ decides").
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -36,6 +37,14 @@ def looks_like_metric(column: str) -> bool:
         return True
     tokens = [t for t in re.split(r"[^a-z0-9]+", column.lower()) if t]
     return bool(tokens) and (tokens[0] in _METRIC_PREFIXES or bool(set(tokens) & _METRIC_WORDS))
+
+
+def _metric_preference(column: str) -> int:
+    """0 for validation losses, 1 other validation metrics, 2 other losses, 3 the rest."""
+    tokens = set(re.split(r"[^a-z0-9]+", column.lower()))
+    held_out = bool(tokens & {"val", "valid", "validation", "eval", "dev"})
+    loss = "loss" in tokens
+    return 0 if held_out and loss else 1 if held_out else 2 if loss else 3
 
 
 def infer_goal(metric: str) -> str:
@@ -88,8 +97,7 @@ def _metric(loaded: LoadedSweep, runs: pd.DataFrame, config: dict[str, Any] | No
                 f"cannot tell which column of {loaded.source} is the metric: pass --metric NAME "
                 f"(columns: {', '.join(data_columns) or 'none'})"
             )
-        preferred = [c for c in candidates if "val" in c.lower() or "loss" in c.lower()]
-        name = (preferred or candidates)[0]
+        name = min(candidates, key=lambda c: (_metric_preference(c), candidates.index(c)))
         notes.append(f"metric '{name}' chosen by name (pass --metric to choose another)")
     if name not in runs.columns:
         raise DataError(
@@ -209,6 +217,11 @@ def level_key(value: Any) -> str:
         return str(value).lower()
     if isinstance(value, (int, float, np.integer, np.floating)):
         return repr(float(value))
+    if isinstance(value, str) and value[:1] in "[{":
+        try:  # JSON lists: W&B's export writes ["a","b"], a config may say ["a", "b"]
+            return json.dumps(json.loads(value), sort_keys=True, separators=(",", ":"))
+        except ValueError:
+            return value
     try:
         return repr(float(value))
     except (TypeError, ValueError):

@@ -34,6 +34,9 @@ ERRORS = [
      "normal, q_beta, q_log_normal, q_log_uniform, q_log_uniform_values, q_normal, q_uniform, "
      "uniform)"),
     (["no_such_file.csv"], "no_such_file.csv: no such file"),
+    (["binary.csv"], f"{C}/binary.csv is not UTF-8 text: export the table again as CSV"),
+    (["demo:grid", "--json", "missing-folder/r.json"],
+     "cannot write missing-folder/r.json: folder missing-folder does not exist"),
     (["demo:nope"], "unknown demo 'nope': use one of demo:grid, demo:random, demo:bayes"),
     (["wandb://team/proj/abc123"], "wandb://team/proj/abc123: reading sweeps from the W&B cloud is "
      "not available in this version; export the sweep's runs table as CSV (Runs tab → Export as "

@@ -90,3 +90,18 @@ def test_errors_name_the_field(options, columns, message):
     with pytest.raises((DataError, ConfigError)) as info:
         resolve(loaded(columns), options)
     assert str(info.value).startswith(message)
+
+
+def test_validation_loss_is_preferred_as_the_metric():
+    sweep = resolve(loaded({"lr": [0.1, 0.2], "train/loss": [1.0, 2.0], "val/acc": [0.5, 0.6],
+                            "val/loss": [1.5, 2.5]}), ReportConfig())
+    assert sweep.metric.name == "val/loss"
+    assert resolve(loaded({"lr": [0.1], "train/loss": [1.0], "val/acc": [0.5]}),
+                   ReportConfig()).metric.name == "val/acc"
+
+
+def test_json_list_levels_match_whatever_their_spacing():
+    config = {"parameters": {"aug": {"values": [["flip", "crop"], []]}}, "metric": {"name": "loss"}}
+    sweep = resolve(loaded({"aug": ['["flip","crop"]', "[]"], "loss": [1.0, 2.0]}),
+                    ReportConfig(sweep_config=config))
+    assert sweep.warnings == ()  # both values are declared levels

@@ -254,6 +254,8 @@ def parallel_input(sweep: Sweep, ov: Overview, axes: list[str]) -> ParallelInput
 def _table_spec(sweep: Sweep) -> tuple[tuple[str, str, str], ...]:
     runs = sweep.runs
     cols = [("name", "run", "text"), ("state", "state", "text")]
+    if "tags" in runs and runs["tags"].notna().any():
+        cols.append(("tags", "tags", "text"))
     for c in list(sweep.metric_columns) + sweep.param_names:
         spec = sweep.space.get(c)
         cols.append((c, c, _number_kind(runs[c], spec is not None and spec.scale == "log")))

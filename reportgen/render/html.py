@@ -35,12 +35,20 @@ def render(view: ReportView) -> str:
     return env.get_template("report.html.jinja2").render(report=view, css=css)
 
 
+def check_writable(path: Path) -> None:
+    """The folder of `path` exists and `path` is not a folder."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write {path}: folder {path.parent} does not exist")
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder; give a file name")
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write next to `path` then rename: a reader never sees half a file."""
     path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputError(f"cannot write {path}: folder {directory} does not exist")
+    check_writable(path)
+    directory = path.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:

@@ -48,8 +48,10 @@ def load(source: str) -> list[LoadedSweep] | None:
         if path.stat().st_size == 0:
             raise SourceError(f"{path} is empty: export the runs table again")
         table = _read(path, kind)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"cannot read {path}: {exc}") from None
+    except UnicodeDecodeError:
+        raise SourceError(f"{path} is not UTF-8 text: export the table again as CSV") from None
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
     if table.empty or len(table.columns) == 0:
         raise SourceError(f"{path} holds no runs (no data rows): export the runs table again")
     _refuse_panel_export(path, list(table.columns))
