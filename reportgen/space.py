@@ -182,8 +182,8 @@ def infer_param(name: str, values: pd.Series) -> ParamSpec:
     is_int = bool(np.all(np.mod(distinct, 1) == 0))
     # few distinct values, each repeated: a categorical grid of numbers
     if len(distinct) <= 6 and len(numeric) >= 2 * len(distinct) and not _spans_decades(distinct):
-        levels = tuple(int(v) if is_int else float(v) for v in distinct)
-        return ParamSpec(name, "categorical", levels=levels)
+        numbers = tuple(int(v) if is_int else float(v) for v in distinct)
+        return ParamSpec(name, "categorical", levels=numbers)
     scale = "log" if _spans_decades(distinct) else "linear"
     return ParamSpec(name, "int" if is_int else "float", scale=scale,
                      low=float(distinct[0]), high=float(distinct[-1]))

@@ -128,10 +128,9 @@ def _split_sweeps(path: Path, table: pd.DataFrame) -> list[LoadedSweep]:
     mapping = WANDB_META if is_wandb else {
         c: GENERIC_META[c.lower()] for c in columns if c.lower() in GENERIC_META
     }
-    if not is_wandb:
-        # a column named like a base column only once; first one wins
-        seen: set[str] = set()
-        mapping = {c: t for c, t in mapping.items() if not (t in seen or seen.add(t))}
+    if not is_wandb:  # two columns for one base column (id and run_id): the first one wins
+        first = {t: c for c, t in reversed(list(mapping.items()))}
+        mapping = {c: t for t, c in first.items()}
     renamed = table.rename(columns={c: t for c, t in mapping.items() if c in columns})
     data_columns = [c for c in columns if c not in mapping]
     config_cols = [c for c in data_columns if c.startswith("config.")]
