@@ -65,8 +65,7 @@ def _page(sweeps: list[Sweep], overviews: list[Overview], config: ReportConfig,
         used: set[str] = set()
         for sweep, ov in zip(sweeps, overviews):
             axes = choose_axes(sweep, config.axes)
-            layout, _ = parallel_plot(parallel_input(sweep, ov, axes))
-            layouts.append(layout)
+            layouts.append(parallel_plot(parallel_input(sweep, ov, axes)))
             views.append(sweep_view(sweep, ov, anchor_for(sweep.name, used),
                                     constant_params(sweep), axes))
         script, divs = components(layouts)

@@ -64,6 +64,8 @@ def resolve(loaded: LoadedSweep, options: ReportConfig) -> Sweep:
         notes.append(f"filtered with --where \"{options.where}\": {len(runs)} of {before} runs")
         if runs.empty:
             raise DataError(f"--where \"{options.where}\" leaves no run of {loaded.source}")
+    if options.sweep_config_path:
+        notes.append(f"sweep config read from {options.sweep_config_path}")
     metric = _metric(loaded, runs, config, options, data_columns, notes)
     runs = _with_history_best(runs, loaded, metric)
     params = _param_names(loaded, config, options, data_columns, metric.name, notes, warnings)

@@ -58,7 +58,6 @@ class ParallelInput:
     metric: str
     rank: np.ndarray  # 0 = best; -1 = no metric value
     ranked: int
-    top_fraction: float
     tips: tuple[list[str], ...]  # per axis, each run's value as text, in table order
     table: dict[str, list]  # run table columns, in table order
     table_columns: tuple[tuple[str, str, str], ...]  # (field, title, kind)
@@ -129,7 +128,7 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460):
     heading = Div(text="Runs in the selection, best first (click a column header to sort)",
                   styles={"font-family": FONT, "font-size": "14px", "font-weight": "600",
                           "padding-top": "8px"})
-    return column(controls, p, heading, table), table
+    return column(controls, p, heading, table)
 
 
 def _draw_order(data: ParallelInput) -> np.ndarray:
@@ -247,7 +246,7 @@ def parallel_input(sweep: Sweep, ov: Overview, axes: list[str]) -> ParallelInput
         axes=built, names=tuple(str(v) for v in runs["name"]),
         color_values=runs[sweep.metric.name].to_numpy(dtype=float), goal=sweep.metric.goal,
         metric=sweep.metric.name, rank=rank, ranked=len(ov.order),
-        top_fraction=ov.top_fraction, tips=tips, table=table, table_columns=fields,
+        tips=tips, table=table, table_columns=fields,
     )
 
 
