@@ -39,6 +39,11 @@ class ParamSpec:
     levels: tuple[Any, ...] = ()
     distribution: str | None = None  # the W&B distribution name, or None when inferred
     declared: bool = False
+    #: the distribution's own numbers: mu/sigma (normal), a/b (beta), q, probabilities
+    prior: tuple[tuple[str, Any], ...] = ()
+
+    def prior_value(self, key: str, default: Any = None) -> Any:
+        return dict(self.prior).get(key, default)
 
     def to_json(self) -> dict[str, Any]:
         """The `params[]` entry of the JSON document."""

@@ -7,6 +7,7 @@ decides").
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import Any
@@ -209,8 +210,7 @@ def _with_seen_levels(spec: ParamSpec, values: pd.Series, origin: str, warnings:
         f"{origin}: {spec.name} takes {len(extra)} value(s) the sweep config does not list "
         f"(e.g. {extra[0]!r})"
     )
-    return ParamSpec(spec.name, spec.kind, spec.scale, spec.low, spec.high,
-                     spec.levels + tuple(extra), spec.distribution, spec.declared)
+    return dataclasses.replace(spec, levels=spec.levels + tuple(extra))
 
 
 def level_key(value: Any) -> str:

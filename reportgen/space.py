@@ -126,16 +126,24 @@ def param_from_body(name: str, body: dict[str, Any], origin: str = "sweep config
                 )
         levels = tuple(_hashable(v) for v in values)
         kind = "bool" if all(isinstance(v, bool) for v in values) else "categorical"
-        return ParamSpec(name, kind, levels=levels, distribution=dist, declared=True)
+        prior = (("probabilities", tuple(float(p) for p in body["probabilities"])),) \
+            if dist == "categorical_w_probabilities" else ()
+        return ParamSpec(name, kind, levels=levels, distribution=dist, declared=True,
+                         prior=prior)
+    q = body.get("q")
+    quantum = (("q", float(q)),) if isinstance(q, (int, float)) and not isinstance(q, bool) \
+        else ()
     if dist in _NORMALS:
-        _number(name, body, "mu", origin, 0.0)
-        _number(name, body, "sigma", origin, 1.0)
+        mu = _number(name, body, "mu", origin, 0.0)
+        sigma = _number(name, body, "sigma", origin, 1.0)
         scale = "log" if dist.startswith(("log", "q_log")) else "linear"
-        return ParamSpec(name, "float", scale=scale, distribution=dist, declared=True)
+        return ParamSpec(name, "float", scale=scale, distribution=dist, declared=True,
+                         prior=(("mu", mu), ("sigma", sigma)) + quantum)
     if dist in _BETAS:
-        _number(name, body, "a", origin, 1.0)
-        _number(name, body, "b", origin, 1.0)
-        return ParamSpec(name, "float", low=0.0, high=1.0, distribution=dist, declared=True)
+        a = _number(name, body, "a", origin, 1.0)
+        b = _number(name, body, "b", origin, 1.0)
+        return ParamSpec(name, "float", low=0.0, high=1.0, distribution=dist, declared=True,
+                         prior=(("a", a), ("b", b)) + quantum)
     low, high = _number(name, body, "min", origin), _number(name, body, "max", origin)
     if low >= high:
         raise ConfigError(
@@ -147,13 +155,12 @@ def param_from_body(name: str, body: dict[str, Any], origin: str = "sweep config
         low, high = math.exp(-high), math.exp(-low)
     elif dist in _LOG_VALUES and low <= 0:
         raise ConfigError(f"{origin}: parameters.{name}.min must be positive for {dist}")
-    q = body.get("q")
     is_int = dist == "int_uniform" or (
         dist.startswith("q_") and isinstance(q, int) and not isinstance(q, bool)
     )
     scale = "log" if dist in LOG_DISTRIBUTIONS else "linear"
     return ParamSpec(name, "int" if is_int else "float", scale=scale, low=low, high=high,
-                     distribution=dist, declared=True)
+                     distribution=dist, declared=True, prior=quantum)
 
 
 def _hashable(value: Any) -> Any:

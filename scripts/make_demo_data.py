@@ -91,8 +91,8 @@ def run_sweep(key: str) -> None:
         summary = result or {}
         runs.append(SweepRun(name=f"run-{i:03d}", state=RunState[state], config=proposal.config,
                              summary_metrics=summary, history=[summary] if summary else []))
-        t += int(rng.integers(60, 240))
         created = np.datetime_as_string(np.datetime64(t, "s")) + ".000Z"
+        t += runtime + int(rng.integers(5, 30))  # one agent: the next run starts after this one
         rows.append([f"{key}-{i:03d}", state, "-", "demo", "", created, runtime, name]
                     + [cfg[p] for p in PARAMETERS]
                     + [summary.get("val_loss", ""), summary.get("val_acc", "")])

@@ -1,0 +1,81 @@
+"""Small statistical helpers shared by the diagnostics: multiple testing, the mixture
+discrepancy ratio and its Monte-Carlo null, harmonic numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+MAX_DISCREPANCY_RUNS = 3000  # MD is O(n²d): subsample above this
+NULL_RUNS = 1000  # the Monte-Carlo null is drawn at most this large
+NULL_DRAWS = 100
+
+
+def holm(pvalues: list[float]) -> list[float]:
+    """Holm–Bonferroni adjusted p-values (NaN stays NaN)."""
+    p = np.asarray(pvalues, dtype=float)
+    out = np.full(len(p), np.nan)
+    ok = np.flatnonzero(~np.isnan(p))
+    if not len(ok):
+        return out.tolist()
+    order = ok[np.argsort(p[ok])]
+    m = len(order)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        out[i] = running
+    return out.tolist()
+
+
+def benjamini_hochberg(pvalues: list[float]) -> list[float]:
+    """Benjamini–Hochberg q-values (NaN stays NaN)."""
+    p = np.asarray(pvalues, dtype=float)
+    out = np.full(len(p), np.nan)
+    ok = np.flatnonzero(~np.isnan(p))
+    if not len(ok):
+        return out.tolist()
+    order = ok[np.argsort(p[ok])]
+    m = len(order)
+    q = p[order] * m / np.arange(1, m + 1)
+    q = np.minimum.accumulate(q[::-1])[::-1]
+    out[order] = np.minimum(q, 1.0)
+    return out.tolist()
+
+
+def harmonic(n: int) -> float:
+    return float(np.sum(1.0 / np.arange(1, n + 1))) if n > 0 else 0.0
+
+
+def md_squared(u: np.ndarray) -> float:
+    """Squared mixture discrepancy (Zhou et al. 2013) of points in [0, 1]^d, as scipy does."""
+    from scipy.stats import qmc
+
+    return float(qmc.discrepancy(np.clip(u, 0.0, 1.0), method="MD"))
+
+
+def md_expected(n: int, d: int) -> float:
+    """E[MD²] of n iid uniform points: ((7/4)^d − (19/12)^d) / n."""
+    return ((7 / 4) ** d - (19 / 12) ** d) / n
+
+
+def md_ratio(u: np.ndarray) -> float:
+    n, d = u.shape
+    return md_squared(u) / md_expected(n, d)
+
+
+def subsample(n: int, cap: int, rng: np.random.Generator) -> np.ndarray:
+    """Sorted positions of at most `cap` of n runs (all when n <= cap)."""
+    if n <= cap:
+        return np.arange(n)
+    return np.sort(rng.choice(n, size=cap, replace=False))
+
+
+def md_null(n: int, d: int, rng: np.random.Generator, draws: int = NULL_DRAWS) -> np.ndarray:
+    """MD ratios of `draws` random sweeps of n points (n capped at NULL_RUNS) from the prior,
+    which the PIT turns into the uniform distribution on the unit cube."""
+    m = min(n, NULL_RUNS)
+    return np.array([md_ratio(rng.random((m, d))) for _ in range(draws)])
+
+
+def percentile_of(value: float, null: np.ndarray) -> float:
+    """Share of the null at or below `value`, in percent."""
+    return float(100.0 * np.mean(null <= value))
