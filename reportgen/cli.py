@@ -23,6 +23,7 @@ Examples:
   reportgen build ./wandb -o offline.html             # W&B offline run folders
   reportgen build runs.parquet --where "state == finished and val_loss < 1"
   reportgen build demo:bayes --axes learning_rate,dropout,val_loss --json report.json
+  reportgen build runs.csv --summary-md summary.md     # Markdown for a PR comment
 
 \b
 SOURCE is a table file (.csv .tsv .json .jsonl .parquet, e.g. W&B's runs-table export),
@@ -50,6 +51,8 @@ def main() -> None:
               default=Path("report.html"), show_default=True, help="The HTML file to write.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the report's data as JSON (schema in README).")
+@click.option("--summary-md", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a Markdown summary (for a PR comment or a CI job summary).")
 @click.option("--metric", help="The column to optimise (default: the sweep config's metric).")
 @click.option("--goal", type=click.Choice(["minimize", "maximize"]),
               help="Whether smaller or larger metric values are better.")
@@ -57,11 +60,15 @@ def main() -> None:
               help="The W&B sweep config (YAML) the runs came from: declares parameters.")
 @click.option("--params", help="Comma-separated parameter columns, e.g. lr,batch_size.")
 @click.option("--axes", help="Comma-separated axes of the parallel coordinates, in order.")
+@click.option("--axis-order", type=click.Choice(["importance", "config"]), default="importance",
+              show_default=True, help="Default axis order: most important parameter first, "
+              "or the sweep config's order.")
 @click.option("--where", help='Keep only matching runs, e.g. "val_loss < 0.5 and opt == adam".')
 @click.option("--deterministic", is_flag=True,
               help="Byte-identical output for the same input (fixed timestamp and ids).")
-def build(sources: tuple[str, ...], output: Path, json_path: Path | None, metric: str | None,
-          goal: str | None, sweep_config: Path | None, params: str | None, axes: str | None,
+def build(sources: tuple[str, ...], output: Path, json_path: Path | None,
+          summary_md: Path | None, metric: str | None, goal: str | None,
+          sweep_config: Path | None, params: str | None, axes: str | None, axis_order: str,
           where: str | None, deterministic: bool) -> None:
     """Build one HTML report from one or more sweeps."""
     from reportgen.config import ReportConfig
@@ -71,7 +78,8 @@ def build(sources: tuple[str, ...], output: Path, json_path: Path | None, metric
         from reportgen.space import load_sweep_config
 
         config = ReportConfig(
-            sources=sources or ("demo",), output=output, json_path=json_path, metric=metric,
+            sources=sources or ("demo",), output=output, json_path=json_path,
+            summary_md=summary_md, axis_order=axis_order, metric=metric,
             goal=goal, sweep_config=load_sweep_config(sweep_config) if sweep_config else None,
             sweep_config_path=str(sweep_config) if sweep_config else None,
             params=_split(params), axes=_split(axes), where=where, deterministic=deterministic,

@@ -14,12 +14,14 @@ class ReportConfig:
     sources: tuple[str, ...] = ("demo",)
     output: Path = Path("report.html")
     json_path: Path | None = None
+    summary_md: Path | None = None
     metric: str | None = None
     goal: str | None = None
     sweep_config: dict[str, Any] | None = None
     sweep_config_path: str | None = None
     params: tuple[str, ...] | None = None
     axes: tuple[str, ...] | None = None
+    axis_order: str = "importance"  # importance | config
     where: str | None = None
     deterministic: bool = False
     top_fraction: float = 0.1

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 
-def fmt_number(value: float, digits: int = 4) -> str:
+def fmt_number(value: float | None, digits: int = 4) -> str:
     """Short, readable numbers: 0.00312 → 3.12e-3 style only when very small or large."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from reportgen import __version__
 from reportgen.config import ReportConfig
-from reportgen.diagnostics.overview import Overview, overview
+from reportgen.diagnostics.analyse import analyse
+from reportgen.diagnostics.summary import Diagnostics
 from reportgen.model import Sweep
 from reportgen.render import document as doc
 from reportgen.render.context import ReportView, SweepView, anchor_for, sweep_view
@@ -33,45 +34,60 @@ def gather(config: ReportConfig) -> list[Sweep]:
 def build_report(config: ReportConfig) -> BuildResult:
     from reportgen.render.html import check_writable, write_atomic
 
-    for path in (config.output, config.json_path):
+    for path in (config.output, config.json_path, config.summary_md):
         if path is not None:
             check_writable(path)  # fail before the work, and never leave half the outputs
     sweeps = gather(config)
-    overviews = [overview(s, config.top_fraction) for s in sweeps]
+    analyses = [analyse(s, config.top_fraction) for s in sweeps]
     generated_at = _generated_at(config.deterministic)
-    data = doc.document([doc.sweep_entry(s, o) for s, o in zip(sweeps, overviews)], generated_at)
+    data = doc.document([doc.sweep_entry(s, d) for s, d in zip(sweeps, analyses)], generated_at)
     data_json = doc.to_json(data)
-    html = _page(sweeps, overviews, config, generated_at, data_json)
+    html = _page(sweeps, analyses, config, generated_at, data_json)
     if config.json_path is not None:
         write_atomic(config.json_path, data_json)
+    if config.summary_md is not None:
+        from reportgen.render.markdown import summary_markdown
+
+        write_atomic(config.summary_md, summary_markdown(sweeps, analyses, generated_at))
     write_atomic(config.output, html)
     return BuildResult(config.output, tuple(sweeps), data)
 
 
-def _page(sweeps: list[Sweep], overviews: list[Overview], config: ReportConfig,
+def _page(sweeps: list[Sweep], analyses: list[Diagnostics], config: ReportConfig,
           generated_at: str, data_json: str) -> str:
     import bokeh
     from bokeh.embed import components
     from bokeh.embed.bundle import bundle_for_objs_and_resources
     from bokeh.resources import INLINE
 
+    from reportgen.plots import diagnostics as figs
     from reportgen.plots._theme import stable_ids
     from reportgen.plots.parallel import choose_axes, constant_params, parallel_input, parallel_plot
     from reportgen.render.html import render
 
     with stable_ids():
         views: list[SweepView] = []
-        layouts = []
+        layouts: dict[str, object] = {}
         used: set[str] = set()
-        for sweep, ov in zip(sweeps, overviews):
-            axes = choose_axes(sweep, config.axes)
-            layouts.append(parallel_plot(parallel_input(sweep, ov, axes)))
-            views.append(sweep_view(sweep, ov, anchor_for(sweep.name, used),
-                                    constant_params(sweep), axes))
-        script, divs = components(layouts)
+        for sweep, d in zip(sweeps, analyses):
+            axes = choose_axes(sweep, config.axes, d.importance.order()
+                               if config.axis_order == "importance" else None)
+            anchor = anchor_for(sweep.name, used)
+            values = d.prep.metric_values()
+            layouts[f"{anchor}/parallel"] = parallel_plot(parallel_input(sweep, d.overview, axes))
+            layouts[f"{anchor}/convergence"] = figs.convergence_plot(
+                d.convergence, sweep.metric.name, values, _log_metric(values))
+            layouts[f"{anchor}/coverage"] = figs.coverage_plot(d.coverage)
+            if d.importance.params:
+                layouts[f"{anchor}/importance"] = figs.importance_plot(d.importance)
+            views.append(sweep_view(sweep, d, anchor, constant_params(sweep), axes))
+        script, divs = components(list(layouts.values()))
         # only the Bokeh bundles these figures use (no MathJax, no WebGL): half the bytes
-        bokeh_js = bundle_for_objs_and_resources(layouts, INLINE).scripts()
-    views = [SweepView(**{**v.__dict__, "plot_div": d}) for v, d in zip(views, divs)]
+        bokeh_js = bundle_for_objs_and_resources(list(layouts.values()), INLINE).scripts()
+    by_key = dict(zip(layouts, divs))
+    views = [SweepView(**{**v.__dict__, "divs": {
+        key.split("/", 1)[1]: div for key, div in by_key.items()
+        if key.split("/", 1)[0] == v.anchor}}) for v in views]
     title = sweeps[0].name if len(sweeps) == 1 else f"{len(sweeps)} sweeps: " + ", ".join(
         s.name for s in sweeps)
     view = ReportView(title=f"Sweep report — {title}", version=__version__,
@@ -79,6 +95,14 @@ def _page(sweeps: list[Sweep], overviews: list[Overview], config: ReportConfig,
                       bokeh_js=bokeh_js, bokeh_script=script, bokeh_version=bokeh.__version__,
                       data_json=doc.script_safe(data_json))
     return render(view)
+
+
+def _log_metric(values) -> bool:  # type: ignore[no-untyped-def]
+    """A positive metric spanning more than two decades reads better on a log axis."""
+    import numpy as np
+
+    finite = values[np.isfinite(values)]
+    return bool(len(finite) and finite.min() > 0 and finite.max() / finite.min() > 100)
 
 
 def _generated_at(deterministic: bool) -> str:

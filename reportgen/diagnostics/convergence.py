@@ -16,7 +16,7 @@ from reportgen.formatting import fmt_number
 
 PERMUTATIONS = 200
 MAX_TREND_RUNS = 5000  # the permutation test subsamples larger sweeps
-CONCENTRATION_ALPHA = 0.05  # one-sided permutation test of a falling distance to the incumbent
+CONCENTRATION_ALPHA = 0.01  # one-sided permutation test of a falling distance to the incumbent
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ class ParamCoverage:
     gap_ratio: float | None = None  # its size over its expected size under random sampling
     levels_tried: tuple = ()
     levels_missing: tuple = ()
+    labels: tuple[str, ...] = ()  # categorical: every level, in the order of `histogram`
     histogram: tuple[int, ...] = ()  # counts per bin on the PIT scale (numeric) or per level
     expected: tuple[float, ...] = ()  # what the declared prior expects per bin or level
 
@@ -100,7 +101,8 @@ def coverage(prep: Prepared, rng: np.random.Generator | None = None) -> Coverage
             null = stats.md_null(len(u), u.shape[1], rng)
             capped = u[stats.subsample(len(u), stats.NULL_RUNS, rng)]
             pct = stats.percentile_of(stats.md_ratio(capped), null)
-            null_band = tuple(float(np.percentile(null, q)) for q in (1, 50, 99))
+            lo, mid, hi = (float(np.percentile(null, q)) for q in (1, 50, 99))
+            null_band = (lo, mid, hi)
     unique, dupes, expected = _duplicates(prep)
     grid = _grid(prep)
     info = CoverageInfo(tuple(params), ratio, pct, null_band, unique, dupes, expected, grid,
@@ -129,6 +131,7 @@ def _param(prep: Prepared, j: int) -> ParamCoverage:
             spec.name, "categorical", m, p, None,
             levels_tried=tuple(fmt_value(levels[i]) for i in np.flatnonzero(counts)),
             levels_missing=tuple(fmt_value(levels[i]) for i in np.flatnonzero(counts == 0)),
+            labels=tuple(fmt_value(v) for v in levels),
             histogram=tuple(int(c) for c in counts), expected=tuple(float(e) for e in expected))
     from scipy import stats as st
 

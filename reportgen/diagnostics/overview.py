@@ -20,7 +20,7 @@ DESCRIBE_ONLY = 10
 class Overview:
     counts: dict[str, int]
     order: np.ndarray  # row positions of runs with a finite metric, best first
-    top: np.ndarray  # row positions of the top runs (max(top_fraction, 5) of the ranked runs)
+    top: np.ndarray  # rows of the top runs: best max(top_fraction, 5) evaluated, ties included
     top_fraction: float
     best: dict[str, Any] | None
     findings: tuple[Finding, ...]
@@ -48,13 +48,31 @@ def top_count(n_ranked: int, fraction: float) -> int:
     return min(n_ranked, max(5, math.ceil(fraction * n_ranked)))
 
 
+def top_set(signed: np.ndarray, fraction: float) -> np.ndarray:
+    """Indices of the top runs among `signed` (smaller is better, NaN = not evaluated): the
+    best max(fraction, 5) of the evaluated runs, every run tied with the last one included."""
+    ok = np.flatnonzero(np.isfinite(signed))
+    if not len(ok):
+        return ok
+    k = top_count(len(ok), fraction)
+    threshold = np.sort(signed[ok])[k - 1]
+    return ok[signed[ok] <= threshold]
+
+
+def evaluated_mask(sweep: Sweep) -> np.ndarray:
+    """Finished runs with a finite metric: the runs every analysis rests on."""
+    values = sweep.runs[sweep.metric.name].to_numpy(dtype=float)
+    return (sweep.runs["state"].to_numpy() == "finished") & np.isfinite(values)
+
+
 def overview(sweep: Sweep, top_fraction: float = 0.1) -> Overview:
     counts = counts_by_state(sweep)
     order = ranking(sweep)
     finished = sweep.runs["state"].to_numpy() == "finished"
     preferred = order[finished[order]] if finished[order].any() else order
     best = _best_run(sweep, int(preferred[0])) if len(preferred) else None
-    top = order[: top_count(len(order), top_fraction)]
+    signed = sweep.runs[sweep.metric.name].to_numpy(dtype=float) * sweep.metric.sign
+    top = top_set(np.where(evaluated_mask(sweep), signed, np.nan), top_fraction)
     return Overview(counts, order, top, top_fraction, best,
                     tuple(_findings(sweep, counts, best, len(order))))
 

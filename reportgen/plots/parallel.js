@@ -37,14 +37,17 @@ const draw_brushes = () => {
 };
 if (mode === "pan" && !live) { draw_brushes(); return; }
 const data = lines.data;
-const ys = data.ys, rank = data.rank, row = data.row;
+const ys = data.ys, rank = data.rank, row = data.row, signed = data.signed;
 const n = ys.length;
 const frac = parseFloat(top.value);
-const limit = frac > 0 ? Math.min(ranked, Math.max(5, Math.ceil(frac * ranked))) : Infinity;
+// the top set of the best-region analysis: the best max(k%, 5) evaluated runs, ties included
+const limit = frac > 0 ? Math.min(ranked, Math.max(5, Math.ceil(frac * ranked))) : 0;
+let threshold = Infinity;
+for (let i = 0; i < n && frac > 0; i++) if (rank[i] === limit - 1) threshold = signed[i];
 const active = Object.keys(st.brush).map(Number);
 const chosen = [], rows = [];
 for (let i = 0; i < n; i++) {
-  let ok = !(frac > 0) || (rank[i] >= 0 && rank[i] < limit);
+  let ok = !(frac > 0) || (rank[i] >= 0 && signed[i] <= threshold);
   for (let j = 0; ok && j < active.length; j++) {
     const b = st.brush[active[j]], y = ys[i][active[j]];
     ok = y >= b[0] && y <= b[1];

@@ -56,8 +56,9 @@ class ParallelInput:
     color_values: np.ndarray  # the metric, NaN where missing
     goal: str
     metric: str
-    rank: np.ndarray  # 0 = best; -1 = no metric value
-    ranked: int
+    rank: np.ndarray  # 0 = best among the evaluated runs; -1 = not evaluated
+    ranked: int  # evaluated runs
+    signed: np.ndarray  # the metric, smaller is better; NaN unless evaluated
     tips: tuple[list[str], ...]  # per axis, each run's value as text, in table order
     table: dict[str, list]  # run table columns, in table order
     table_columns: tuple[tuple[str, str, str], ...]  # (field, title, kind)
@@ -76,12 +77,13 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460):
         "value": data.color_values[draw],
         "name": [data.names[i] for i in draw],
         "rank": data.rank[draw].astype(int),
+        "signed": data.signed[draw],
         "row": np.asarray(draw, dtype=int),
         **tips,
     })
     p = figure(width=width, height=height, tools="save", toolbar_location="right",
                x_range=Range1d(-0.45, k - 0.35), y_range=Range1d(MISSING_Y - 0.07, 1.06),
-               x_axis_location="above", output_backend="canvas")
+               x_axis_location="above", output_backend="canvas", name="parallel-coordinates")
     _style(p, data)
     alpha = min(0.9, max(0.06, 8 / math.sqrt(max(n, 1))))
     bg = p.multi_line("xs", "ys", source=lines, line_color=UNSELECTED_COLOR,
@@ -205,8 +207,10 @@ def constant_params(sweep: Sweep) -> dict[str, str]:
     return out
 
 
-def choose_axes(sweep: Sweep, requested: tuple[str, ...] | None) -> list[str]:
-    """`--axes` as given (checked), else every varying parameter, then the metric."""
+def choose_axes(sweep: Sweep, requested: tuple[str, ...] | None,
+                order: list[str] | None = None) -> list[str]:
+    """`--axes` as given (checked), else every varying parameter — most important first when
+    an importance `order` is given, else in config order — then the metric."""
     if requested:
         known = set(sweep.runs.columns)
         unknown = [a for a in requested if a not in known]
@@ -217,7 +221,11 @@ def choose_axes(sweep: Sweep, requested: tuple[str, ...] | None) -> list[str]:
             )
         return list(requested)
     constants = constant_params(sweep)
-    return [p for p in sweep.param_names if p not in constants] + [sweep.metric.name]
+    params = [p for p in sweep.param_names if p not in constants]
+    if order:
+        rank = {name: i for i, name in enumerate(order)}
+        params.sort(key=lambda p: rank.get(p, len(rank)))
+    return params + [sweep.metric.name]
 
 
 def parallel_input(sweep: Sweep, ov: Overview, axes: list[str]) -> ParallelInput:
@@ -230,8 +238,13 @@ def parallel_input(sweep: Sweep, ov: Overview, axes: list[str]) -> ParallelInput
     built = tuple(make_axis(a, runs[a], specs.get(a), a in sweep.metric_columns) for a in axes)
     tips = tuple([fmt_value(v) if not _is_missing(v) else "missing" for v in runs[a]]
                  for a in axes)
+    # rank among the evaluated runs (finished, finite metric), as the best-region top set
+    signed = runs[sweep.metric.name].to_numpy(dtype=float) * sweep.metric.sign
+    evaluated = (runs["state"].to_numpy() == "finished") & np.isfinite(signed)
+    signed = np.where(evaluated, signed, np.nan)
     rank = np.full(n, -1)
-    rank[: len(ov.order)] = np.arange(len(ov.order))
+    ranked = np.flatnonzero(evaluated)
+    rank[ranked[np.argsort(signed[ranked], kind="stable")]] = np.arange(len(ranked))
     fields = _table_spec(sweep)
     table: dict[str, list] = {}
     for field, _, kind in fields:
@@ -245,7 +258,7 @@ def parallel_input(sweep: Sweep, ov: Overview, axes: list[str]) -> ParallelInput
     return ParallelInput(
         axes=built, names=tuple(str(v) for v in runs["name"]),
         color_values=runs[sweep.metric.name].to_numpy(dtype=float), goal=sweep.metric.goal,
-        metric=sweep.metric.name, rank=rank, ranked=len(ov.order),
+        metric=sweep.metric.name, rank=rank, ranked=len(ranked), signed=signed,
         tips=tips, table=table, table_columns=fields,
     )
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from reportgen.diagnostics.findings import ranked
 from reportgen.diagnostics.overview import Overview
+from reportgen.diagnostics.summary import Diagnostics
 from reportgen.formatting import fmt_duration, fmt_number, fmt_value
 from reportgen.model import STATES, Sweep
 
@@ -34,8 +35,18 @@ class SweepView:
     constants: tuple[tuple[str, str], ...]
     space: Table
     best: Table
-    plot_div: str = ""
     plot_caption: str = ""
+    strategy: tuple[tuple[str, str], ...] = ()
+    strategy_evidence: tuple[str, ...] = ()
+    convergence: tuple[tuple[str, str], ...] = ()
+    coverage: tuple[tuple[str, str], ...] = ()
+    coverage_table: Table | None = None
+    region_table: Table | None = None
+    region_caption: str = ""
+    importance_table: Table | None = None
+    importance_caption: str = ""
+    config_yaml: str = ""
+    divs: dict[str, str] = field(default_factory=dict)  # plot name → Bokeh div
 
 
 @dataclass(frozen=True)
@@ -60,8 +71,11 @@ def anchor_for(name: str, used: set[str]) -> str:
     return anchor
 
 
-def sweep_view(sweep: Sweep, ov: Overview, anchor: str, constants: dict[str, str],
+def sweep_view(sweep: Sweep, d: Diagnostics, anchor: str, constants: dict[str, str],
                axes: list[str]) -> SweepView:
+    from reportgen.render import diagnostics_view as dv
+
+    ov = d.overview
     facts = [("source", sweep.source), ("method", sweep.method or "not declared"),
              ("metric", f"{sweep.metric.name} ({sweep.metric.goal})"),
              ("runs", str(ov.counts["total"]))]
@@ -80,12 +94,40 @@ def sweep_view(sweep: Sweep, ov: Overview, anchor: str, constants: dict[str, str
     caption = (f"{drawn} runs on {len(axes)} axes; colour: {sweep.metric.name}, best runs "
                f"drawn on top. Drag along an axis to select a range; double-click an axis to "
                f"clear it.")
+    caption += f" The “top 10%” highlight is the best-region top set ({d.region.top_runs} runs)."
+    imp = d.importance
+    imp_caption = "" if not imp.params else (
+        f"{imp.method}; intervals from bootstrap refits."
+        + ("" if imp.reliable else " The model explains little of the metric: read the "
+           "bars as unreliable."))
+    if imp.subsampled:
+        imp_caption += f" Fitted on a random subsample of {imp.subsampled} runs."
+    reg = d.region
+    reg_caption = (f"Top set: the best {reg.top_runs} finished runs (max(10%, 5)); ranges are "
+                   "their 5–95% quantiles on each parameter's own scale. The PRIM box is the "
+                   "smallest box holding 80% of them; “kept” means it narrows that parameter in "
+                   "at least 60% of bootstrap resamples with quasi-p ≤ 0.05.")
+    if reg.subsampled:
+        reg_caption += f" PRIM ran on a random subsample of {reg.subsampled} runs."
+    if d.prep.confidence == "low":
+        reg_caption += " Low confidence: fewer than 30 finished runs."
+    config_yaml = ""
+    if sweep.config:
+        import yaml
+
+        config_yaml = yaml.safe_dump(sweep.config, sort_keys=False, allow_unicode=True)
     return SweepView(
         anchor=anchor, name=sweep.name, facts=tuple(facts), counts=counts,
-        findings=tuple((f.severity, f.message) for f in ranked(list(ov.findings))),
+        findings=tuple((f.severity, f.message) for f in ranked(list(d.findings))),
         warnings=sweep.warnings, notes=sweep.notes,
         constants=tuple(constants.items()), space=_space_table(sweep), best=_best_table(sweep, ov),
         plot_caption=caption,
+        strategy=dv.strategy_facts(d), strategy_evidence=dv.strategy_evidence(d),
+        convergence=dv.convergence_facts(d), coverage=dv.coverage_facts(d),
+        coverage_table=dv.coverage_table(d),
+        region_table=dv.region_table(d) if reg.params else None, region_caption=reg_caption,
+        importance_table=dv.importance_table(d) if imp.params else None,
+        importance_caption=imp_caption, config_yaml=config_yaml,
     )
 
 

@@ -7,13 +7,14 @@ import math
 from typing import Any
 
 from reportgen import __version__
-from reportgen.diagnostics.overview import Overview
+from reportgen.diagnostics.summary import Diagnostics
 from reportgen.model import Sweep
 
 SCHEMA_VERSION = 1
 
 
-def sweep_entry(sweep: Sweep, ov: Overview) -> dict[str, Any]:
+def sweep_entry(sweep: Sweep, d: Diagnostics) -> dict[str, Any]:
+    ov = d.overview
     return {
         "name": sweep.name,
         "source": sweep.source,
@@ -24,7 +25,12 @@ def sweep_entry(sweep: Sweep, ov: Overview) -> dict[str, Any]:
         "best_run": ov.best,
         "where": sweep.where,
         "warnings": list(sweep.warnings),
-        "findings": [f.to_json() for f in ov.findings],
+        "strategy": d.strategy.to_json(),
+        "coverage": d.coverage.to_json(),
+        "convergence": d.convergence.to_json(),
+        "best_region": d.region.to_json(),
+        "importance": d.importance.to_json(),
+        "findings": [f.to_json() for f in d.findings],
     }
 
 

@@ -1,0 +1,25 @@
+"""analyse: every diagnostic of one sweep, in dependency order, and the commentary."""
+
+from __future__ import annotations
+
+from reportgen.diagnostics.convergence import convergence
+from reportgen.diagnostics.coverage import coverage
+from reportgen.diagnostics.importance import importance
+from reportgen.diagnostics.overview import overview
+from reportgen.diagnostics.prep import prepare
+from reportgen.diagnostics.region import region
+from reportgen.diagnostics.strategy import strategy
+from reportgen.diagnostics.summary import Diagnostics, commentary
+from reportgen.model import Sweep
+
+
+def analyse(sweep: Sweep, top_fraction: float = 0.1) -> Diagnostics:
+    prep = prepare(sweep)
+    ov = overview(sweep, top_fraction)
+    cov = coverage(prep)
+    conv = convergence(prep)
+    strat = strategy(prep, cov, conv)
+    reg = region(prep, top_fraction)
+    imp = importance(prep)
+    findings = commentary(prep, ov, cov, conv, strat, reg, imp)
+    return Diagnostics(prep, ov, cov, conv, strat, reg, imp, tuple(findings))

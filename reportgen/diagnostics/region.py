@@ -1,0 +1,323 @@
+"""Best region: where the top runs are, parameter by parameter and as one box (research §3).
+
+The top set is the best max(10%, 5) of the evaluated runs (threshold ties included); the
+parallel coordinates' "top 10%" highlight uses the same rule.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from reportgen.diagnostics import prim, stats
+from reportgen.diagnostics.findings import Finding
+from reportgen.diagnostics.overview import top_count, top_set
+from reportgen.diagnostics.prep import Prepared, to_value
+from reportgen.formatting import fmt_number, fmt_value
+
+BOUND_SHARE = 0.2  # more of the top set than this near a bound → "extend"
+BOUND_EDGE = 0.05  # "near": within 5% of the declared range (PIT scale)
+BOOTSTRAP = 100
+MAX_PRIM_RUNS = 2000
+
+
+@dataclass(frozen=True)
+class LevelEnrichment:
+    level: Any
+    top: int
+    total: int
+    lift: float
+    p_enriched: float
+    p_depleted: float
+    q_enriched: float = math.nan
+    q_depleted: float = math.nan
+
+
+@dataclass(frozen=True)
+class ParamRegion:
+    name: str
+    categorical: bool
+    scale: str
+    low: float | None = None  # 5–95% range of the top runs, in value units
+    high: float | None = None
+    all_low: float | None = None  # the same range over all evaluated runs
+    all_high: float | None = None
+    width_ratio: float | None = None  # top range over the searched range (PIT scale)
+    pvalue: float | None = None  # top vs the rest (KS), Holm-adjusted
+    at_bound: str | None = None  # low | high: the top runs press against a declared bound
+    levels: tuple = ()  # categorical: levels of the top runs, most frequent first
+    enrichment: tuple[LevelEnrichment, ...] = ()
+    box_low: float | None = None  # the PRIM box, in value units, when it restricts this one
+    box_high: float | None = None
+    box_levels: tuple = ()
+    stability: float | None = None  # share of bootstrap boxes restricting this parameter
+    quasi_p: float | None = None
+    kept: bool = False  # restriction survives bootstrap (≥ 0.6) and quasi-p (≤ 0.05)
+
+
+@dataclass(frozen=True)
+class RegionInfo:
+    top_runs: int
+    top_fraction: float
+    threshold: float | None  # metric value of the worst top run
+    top_rows: np.ndarray  # proposal positions of the top runs
+    params: tuple[ParamRegion, ...]
+    box: bool  # a PRIM box was fitted
+    box_coverage: float | None
+    box_density: float | None
+    subsampled: int | None = None
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        for p in self.params:
+            if p.categorical:
+                params[p.name] = {
+                    "levels": [_plain(v) for v in p.levels],
+                    "enrichment": [{"level": _plain(e.level), "top": e.top, "total": e.total,
+                                    "lift": e.lift, "p_enriched": e.p_enriched,
+                                    "p_depleted": e.p_depleted, "q_enriched": e.q_enriched,
+                                    "q_depleted": e.q_depleted} for e in p.enrichment]}
+            else:
+                params[p.name] = {"low": p.low, "high": p.high, "scale": p.scale,
+                                  "at_bound": p.at_bound, "all_low": p.all_low,
+                                  "all_high": p.all_high, "width_ratio": p.width_ratio,
+                                  "pvalue": p.pvalue}
+            params[p.name]["box"] = ({"levels": [_plain(v) for v in p.box_levels]}
+                                     if p.categorical and p.box_levels else
+                                     {"low": p.box_low, "high": p.box_high}
+                                     if p.box_low is not None else None)
+            params[p.name]["quasi_p"] = p.quasi_p
+            params[p.name]["kept"] = p.kept
+        return {"top_runs": self.top_runs, "top_fraction": self.top_fraction,
+                "threshold": self.threshold, "params": params,
+                "stability": {p.name: p.stability for p in self.params
+                              if p.stability is not None},
+                "box": {"coverage": self.box_coverage, "density": self.box_density}
+                if self.box else None,
+                "subsampled_to": self.subsampled}
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") else v
+
+
+def top_positions(prep: Prepared, fraction: float = 0.1) -> tuple[np.ndarray, float | None]:
+    """Proposal positions of the top set (the rule of `overview.top_set`) and its threshold."""
+    top = top_set(prep.s, fraction)  # prep.s is NaN unless evaluated
+    if not len(top):
+        return top, None
+    return np.sort(top), float(np.max(prep.s[top]) * prep.sweep.metric.sign)
+
+
+def region(prep: Prepared, fraction: float = 0.1, rng: np.random.Generator | None = None
+           ) -> RegionInfo:
+    rng = rng or np.random.default_rng(3)
+    top, threshold = top_positions(prep, fraction)
+    ev = np.flatnonzero(prep.evaluated)
+    is_top = np.isin(ev, top)
+    if prep.confidence == "describe":
+        info = RegionInfo(len(top), fraction, threshold, top, (), False, None, None)
+        return info
+    params = [_param(prep, j, ev, is_top) for j in range(len(prep.params))]
+    params = _adjust(params)
+    box = coverage = density = None
+    subsampled = None
+    if prep.confidence == "normal":
+        box, coverage, density, params, subsampled = _prim(prep, ev, is_top, params, fraction,
+                                                           rng)
+    info = RegionInfo(len(top), fraction, threshold, top, tuple(params), box is not None,
+                      coverage, density, subsampled)
+    return RegionInfo(**{**info.__dict__, "findings": tuple(_findings(prep, info))})
+
+
+def _param(prep: Prepared, j: int, ev: np.ndarray, is_top: np.ndarray) -> ParamRegion:
+    from scipy import stats as st
+
+    spec = prep.params[j]
+    if prep.categorical[j]:
+        codes = prep.codes[ev, j]
+        levels = prep.levels[j]
+        top_codes = codes[is_top]
+        counts = np.bincount(top_codes[top_codes >= 0], minlength=len(levels))
+        order = np.argsort(-counts, kind="stable")
+        kept = tuple(levels[i] for i in order if counts[i] > 0)
+        enrichment = []
+        big_n, big_k = int((codes >= 0).sum()), int((top_codes >= 0).sum())
+        for i, level in enumerate(levels):
+            m = int((codes == i).sum())
+            a = int((top_codes == i).sum())
+            if m == 0:
+                continue
+            lift = (a / big_k) / (m / big_n) if big_k else math.nan
+            enrichment.append(LevelEnrichment(
+                level, a, m, lift, float(st.hypergeom.sf(a - 1, big_n, m, big_k)),
+                float(st.hypergeom.cdf(a, big_n, m, big_k))))
+        return ParamRegion(spec.name, True, "categorical", levels=kept,
+                           enrichment=tuple(enrichment))
+    raw = prep.raw(j)[ev]
+    u = prep.u[ev, j]
+    log = spec.scale == "log"
+    top_raw, top_u = raw[is_top], u[is_top]
+    low, high = _quantiles(top_raw[np.isfinite(top_raw)], log)
+    all_low, all_high = _quantiles(raw[np.isfinite(raw)], log)
+    tu, au = top_u[~np.isnan(top_u)], u[~np.isnan(u)]
+    width = None
+    if len(tu) >= 2 and len(au) >= 2:
+        # against the declared space (the PIT scale spans it), else against the runs tried
+        spread_all = 1.0 if spec.declared else np.quantile(au, 0.95) - np.quantile(au, 0.05)
+        width = float((np.quantile(tu, 0.95) - np.quantile(tu, 0.05)) / spread_all) \
+            if spread_all > 0 else None
+    rest = u[~is_top]
+    rest = rest[~np.isnan(rest)]
+    p = float(st.ks_2samp(tu, rest).pvalue) if len(tu) >= 5 and len(rest) >= 5 else None
+    at_bound = None
+    if spec.declared and len(tu):
+        best_u = prep.u[np.flatnonzero(prep.evaluated)[np.nanargmin(prep.s[prep.evaluated])], j]
+        if np.mean(tu < BOUND_EDGE) > BOUND_SHARE or best_u < BOUND_EDGE:
+            at_bound = "low"
+        elif np.mean(tu > 1 - BOUND_EDGE) > BOUND_SHARE or best_u > 1 - BOUND_EDGE:
+            at_bound = "high"
+    return ParamRegion(spec.name, False, spec.scale, low, high, all_low, all_high, width, p,
+                       at_bound)
+
+
+def _quantiles(values: np.ndarray, log: bool) -> tuple[float | None, float | None]:
+    if not len(values):
+        return None, None
+    t = np.log(values[values > 0]) if log else values
+    if not len(t):
+        return None, None
+    lo, hi = np.quantile(t, 0.05), np.quantile(t, 0.95)
+    return (float(np.exp(lo)), float(np.exp(hi))) if log else (float(lo), float(hi))
+
+
+def _adjust(params: list[ParamRegion]) -> list[ParamRegion]:
+    """Holm across parameters for the KS tests; BH across all categorical levels."""
+    adjusted = stats.holm([p.pvalue if p.pvalue is not None else math.nan for p in params])
+    # a bound matters only where the best runs differ from the rest: chance puts a few of
+    # them near any bound of a parameter without effect
+    params = [ParamRegion(**{**p.__dict__, "pvalue": None if math.isnan(a) else a,
+                             "at_bound": p.at_bound if not math.isnan(a) and a < 0.05 else None})
+              for p, a in zip(params, adjusted)]
+    flat = [(i, e) for i, p in enumerate(params) for e in p.enrichment]
+    q_en = stats.benjamini_hochberg([e.p_enriched for _, e in flat])
+    q_de = stats.benjamini_hochberg([e.p_depleted for _, e in flat])
+    for i, p in enumerate(params):
+        if p.categorical:
+            updated = tuple(LevelEnrichment(**{**e.__dict__, "q_enriched": qe,
+                                               "q_depleted": qd})
+                            for (k, e), qe, qd in zip(flat, q_en, q_de) if k == i)
+            params[i] = ParamRegion(**{**p.__dict__, "enrichment": updated})
+    return params
+
+
+def _prim(prep: Prepared, ev: np.ndarray, is_top: np.ndarray, params: list[ParamRegion],
+          fraction: float, rng: np.random.Generator):  # type: ignore[no-untyped-def]
+    numeric = np.flatnonzero(~prep.categorical)
+    categorical = np.flatnonzero(prep.categorical)
+    keep = stats.subsample(len(ev), MAX_PRIM_RUNS, rng)
+    subsampled = len(keep) if len(keep) < len(ev) else None
+    rows = ev[keep]
+    x, codes, hit = prep.u[rows][:, numeric], prep.codes[rows][:, categorical], is_top[keep]
+    support = max(5, int(0.05 * len(rows)))
+    box = prim.choose(prim.peel(x, codes, hit, support))
+    p_num, p_cat = prim.quasi_p(box, x, codes, hit)
+    full = [len(np.unique(codes[:, j])) for j in range(codes.shape[1])]
+    freq_num, freq_cat = np.zeros(len(numeric)), np.zeros(len(categorical))
+    s = prep.s[rows]
+    for _ in range(BOOTSTRAP):
+        pick = rng.integers(0, len(rows), len(rows))
+        k = top_count(len(pick), fraction)
+        threshold = np.sort(s[pick])[k - 1]
+        b = prim.choose(prim.peel(x[pick], codes[pick], s[pick] <= threshold, support))
+        rn, rc = b.restricted(full)
+        freq_num += rn
+        freq_cat += rc
+    freq_num /= BOOTSTRAP
+    freq_cat /= BOOTSTRAP
+    num_r, cat_r = box.restricted(full)
+    out = list(params)
+    for k, j in enumerate(int(i) for i in numeric):
+        spec = prep.params[j]
+        restricted = bool(num_r[k])
+        qp = None if math.isnan(p_num[k]) else float(p_num[k])
+        lo, hi = max(box.low[k], 0.0), min(box.high[k], 1.0)
+        out[j] = ParamRegion(**{
+            **out[j].__dict__,
+            "box_low": to_value(spec, lo, prep.raw(j)) if restricted else None,
+            "box_high": to_value(spec, hi, prep.raw(j)) if restricted else None,
+            "stability": float(freq_num[k]), "quasi_p": qp,
+            "kept": restricted and freq_num[k] >= 0.6 and qp is not None and qp <= 0.05})
+    for k, j in enumerate(int(i) for i in categorical):
+        restricted = bool(cat_r[k])
+        qp = None if math.isnan(p_cat[k]) else float(p_cat[k])
+        levels = tuple(prep.levels[j][c] for c in sorted(box.levels[k])) if restricted else ()
+        out[j] = ParamRegion(**{
+            **out[j].__dict__, "box_levels": levels, "stability": float(freq_cat[k]),
+            "quasi_p": qp,
+            "kept": restricted and freq_cat[k] >= 0.6 and qp is not None and qp <= 0.05})
+    return box, float(box.coverage), float(box.density), out, subsampled
+
+
+def _findings(prep: Prepared, info: RegionInfo) -> list[Finding]:
+    out: list[Finding] = []
+    share = f"{info.top_fraction:.0%}" if info.top_runs > 5 else f"{info.top_runs}"
+    low_conf = " (low confidence: few runs)" if prep.confidence == "low" else ""
+    for p in info.params:
+        if p.categorical:
+            depleted = [e for e in p.enrichment if e.q_depleted < 0.05]
+            enriched = [e for e in p.enrichment if e.q_enriched < 0.05]
+            if enriched:
+                e = enriched[0]
+                out.append(Finding(
+                    "region_level", "info",
+                    f"{p.name} = {fmt_value(e.level)} is over-represented among the best runs: "
+                    f"{e.top} of {info.top_runs} top runs against {e.total} of all "
+                    f"({e.lift:.1f}× its share){low_conf}.",
+                    {"param": p.name, "level": _plain(e.level), "lift": e.lift,
+                     "q": e.q_enriched}))
+            for e in depleted:
+                out.append(Finding(
+                    "region_level", "notice",
+                    f"{p.name} = {fmt_value(e.level)} is rare among the best runs: {e.top} of "
+                    f"{info.top_runs} top runs although {e.total} runs tried it{low_conf}.",
+                    {"param": p.name, "level": _plain(e.level), "lift": e.lift,
+                     "q": e.q_depleted}))
+            continue
+        if p.low is None or p.pvalue is None or p.pvalue >= 0.05:
+            if p.kept and p.box_low is not None:
+                out.append(Finding(
+                    "region_box", "info",
+                    f"The best runs concentrate at {p.name} between {fmt_number(p.box_low, 3)} "
+                    f"and {fmt_number(p.box_high, 3)}{' (log)' if p.scale == 'log' else ''} "
+                    f"(a box found in {p.stability:.0%} of bootstrap resamples)"
+                    f"{low_conf}.",
+                    {"param": p.name, "low": p.box_low, "high": p.box_high,
+                     "stability": p.stability, "quasi_p": p.quasi_p}))
+            continue
+        scale = " (log)" if p.scale == "log" else ""
+        narrower = ""
+        if p.width_ratio and 0 < p.width_ratio < 0.5:
+            spec = next(s for s in prep.params if s.name == p.name)
+            narrower = f" — {1 / p.width_ratio:.0f}× narrower than " + \
+                ("searched" if spec.declared else "the range of the runs")
+        if p.at_bound:
+            out.append(Finding(
+                "region_bound", "warning" if p.kept else "notice",
+                f"The best {share} of runs press against the {p.at_bound} bound of {p.name} "
+                f"({fmt_number(p.low, 3)} to {fmt_number(p.high, 3)}): extend the range "
+                f"{'downwards' if p.at_bound == 'low' else 'upwards'}, do not narrow it"
+                f"{low_conf}.",
+                {"param": p.name, "at_bound": p.at_bound, "low": p.low, "high": p.high}))
+        else:
+            out.append(Finding(
+                "region_param", "info",
+                f"The best {share} of runs have {p.name} between {fmt_number(p.low, 3)} and "
+                f"{fmt_number(p.high, 3)}{scale}{narrower}{low_conf}.",
+                {"param": p.name, "low": p.low, "high": p.high, "width_ratio": p.width_ratio,
+                 "pvalue": p.pvalue}))
+    return out
