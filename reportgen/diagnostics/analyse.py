@@ -20,6 +20,6 @@ def analyse(sweep: Sweep, top_fraction: float = 0.1) -> Diagnostics:
     conv = convergence(prep)
     strat = strategy(prep, cov, conv)
     reg = region(prep, top_fraction)
-    imp = importance(prep)
+    imp = importance(prep, adaptive=strat.inferred == "adaptive")
     findings = commentary(prep, ov, cov, conv, strat, reg, imp)
     return Diagnostics(prep, ov, cov, conv, strat, reg, imp, tuple(findings))

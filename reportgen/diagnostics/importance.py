@@ -20,6 +20,9 @@ TREES = 100
 REFITS = 5  # bootstrap refits for the intervals
 SOBOL_POINTS = 1024
 POOR_FIT = 0.3  # out-of-bag R² below this: the model-based figures are not trusted
+#: adaptive samplers leave most of the space unvisited and tie parameters to time: the forest
+#: extrapolates, so it must fit better before its global importances are trusted
+POOR_FIT_ADAPTIVE = 0.5
 GRID = 50
 
 
@@ -58,7 +61,8 @@ class ImportanceInfo:
         return [p.name for p in sorted(self.params, key=lambda p: p.rank)]
 
 
-def importance(prep: Prepared, rng: np.random.Generator | None = None) -> ImportanceInfo:
+def importance(prep: Prepared, rng: np.random.Generator | None = None,
+               adaptive: bool = False) -> ImportanceInfo:
     rng = rng or np.random.default_rng(17)
     ev = np.flatnonzero(prep.evaluated)
     if prep.confidence == "describe" or not len(prep.params):
@@ -75,9 +79,11 @@ def importance(prep: Prepared, rng: np.random.Generator | None = None) -> Import
         keep = stats.subsample(len(ev), MAX_FOREST_RUNS, rng)
         sub = len(keep) if len(keep) < len(ev) else None
         total, first, r2, lows, highs = _forest(prep, x[keep], s[keep], rng)
-        info = _assemble("random forest (Sobol indices)", r2, r2 >= POOR_FIT, prep, total,
+        floor = POOR_FIT_ADAPTIVE if adaptive else POOR_FIT
+        info = _assemble("random forest (Sobol indices)", r2, r2 >= floor, prep, total,
                          lows, highs, first, correlations, top, sub)
-    return ImportanceInfo(**{**info.__dict__, "findings": tuple(_findings(prep, info))})
+    return ImportanceInfo(**{**info.__dict__,
+                             "findings": tuple(_findings(prep, info, adaptive))})
 
 
 def _assemble(method, r2, reliable, prep, scores, lows, highs, first, corr, top, sub
@@ -234,17 +240,19 @@ def _kde(u: np.ndarray) -> np.ndarray:
     return dens + 1.0  # the prior kernel: weight of one run, spread over the whole range
 
 
-def _findings(prep: Prepared, info: ImportanceInfo) -> list[Finding]:
+def _findings(prep: Prepared, info: ImportanceInfo, adaptive: bool = False) -> list[Finding]:
     out: list[Finding] = []
     if not info.params:
         return out
     if info.oob_r2 is not None and not info.reliable:
+        why = (" — the adaptive search concentrated its runs, so parameters it stopped varying "
+               "look unimportant" if adaptive else "")
         out.append(Finding(
             "importance_fit", "notice",
-            f"The importance model explains little of {prep.sweep.metric.name} (out-of-bag "
-            f"R² = {info.oob_r2:.2f}): its importances are shown greyed out; the top-run "
-            "differences are the better guide.",
-            {"oob_r2": info.oob_r2}))
+            f"Importance is not reliable here: the model explains little of "
+            f"{prep.sweep.metric.name} (out-of-bag R² = {info.oob_r2:.2f}){why}. The bars are "
+            "greyed out; the best-region differences are the better guide.",
+            {"oob_r2": info.oob_r2, "adaptive": adaptive}))
         return out
     ranked = sorted(info.params, key=lambda p: p.rank)
     strong = [p for p in ranked if p.score >= 0.1]

@@ -77,5 +77,6 @@ def md_null(n: int, d: int, rng: np.random.Generator, draws: int = NULL_DRAWS) -
 
 
 def percentile_of(value: float, null: np.ndarray) -> float:
-    """Share of the null at or below `value`, in percent."""
-    return float(100.0 * np.mean(null <= value))
+    """Share of the null strictly below `value`, in percent: 100 means above every draw
+    (one-sided p < 1/(draws + 1)), 0 below every draw."""
+    return float(100.0 * np.mean(null < value))

@@ -70,12 +70,12 @@ def _decide(prep: Prepared, cov: CoverageInfo, conv: ConvergenceInfo
             f"percentile of 100 random sweeps of {min(n, stats.NULL_RUNS)} runs "
             f"(their 1st–99th: {lo:.2f}–{hi:.2f})")
     ks_small = _ks_below_null_median(prep)
-    if pct is not None and pct <= 1 and ks_small and _all_continuous(prep):
+    if pct is not None and pct <= 0 and ks_small and _all_continuous(prep):
         return "quasi-random", "medium" if n < 50 else "high", evidence + [
             "every parameter's marginal is closer to its prior than random sampling gets"]
     signals = []
-    if pct is not None and pct >= 99:
-        signals.append("the runs cluster more than any of 100 random sweeps")
+    if pct is not None and pct >= 100:
+        signals.append("the runs cluster more than every one of 100 random sweeps")
     if conv.concentration_pvalue is not None:
         evidence.append(f"distance to the best run so far: trend ρ = "
                         f"{conv.concentration_rho:.2f}, permutation p = "
@@ -88,7 +88,7 @@ def _decide(prep: Prepared, cov: CoverageInfo, conv: ConvergenceInfo
                         f"{', '.join(shifted)}")
         signals.append("the sampling distribution changed during the sweep")
     if signals:
-        strong = len(signals) >= 2 or (pct is not None and pct >= 99.9 and n >= 50)
+        strong = len(signals) >= 2
         confidence = "low" if n < 30 else "high" if strong else "medium"
         return "adaptive", confidence, evidence + signals
     rejected = [p.name for p in cov.params if p.pvalue_adjusted is not None
