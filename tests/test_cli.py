@@ -53,9 +53,28 @@ def test_demo_build_with_json_contract(cli, tmp_path):
             assert set(p) == {"name", "kind", "scale", "low", "high", "levels", "distribution",
                               "declared"}
         assert set(entry["best_run"]) == {"run_id", "name", "value", "params"}
+        assert {"inferred", "declared", "confidence", "evidence"} <= set(entry["strategy"])
+        assert {"params", "discrepancy_ratio", "duplicates", "grid_completeness"} <= \
+            set(entry["coverage"])
+        assert {"best_so_far", "improvements", "expected_improvements",
+                "runs_since_improvement", "stagnated", "concentrating",
+                "concentration_pvalue"} <= set(entry["convergence"])
+        assert {"top_runs", "top_fraction", "params", "stability"} <= set(entry["best_region"])
+        assert {"method", "oob_r2", "params"} <= set(entry["importance"])
+        assert all({"kind", "severity", "message", "evidence"} == set(f)
+                   for f in entry["findings"])
     random = doc["sweeps"][1]
     assert random["counts"]["total"] == 120
     assert random["counts"]["crashed"] == random["counts"]["missing_metric"] == 6
+    assert random["strategy"]["inferred"] == "random"
+    assert doc["sweeps"][0]["strategy"]["inferred"] == "grid"
+    assert doc["sweeps"][0]["coverage"]["grid_completeness"]["completeness"] == 1.0
+    assert doc["sweeps"][2]["strategy"]["inferred"] == "adaptive"
+    ranks = {k: v["rank"] for k, v in random["importance"]["params"].items()}
+    assert ranks["learning_rate"] == 1 and sorted(ranks.values()) == list(range(1, 7))
+    region = random["best_region"]["params"]["learning_rate"]
+    assert region["low"] < 3e-3 < region["high"] and region["scale"] == "log"
+    assert random["best_region"]["params"]["optimizer"]["levels"][0] == "adam"
     lr = next(p for p in random["params"] if p["name"] == "learning_rate")
     assert lr == {"name": "learning_rate", "kind": "float", "scale": "log", "low": 1e-05,
                   "high": 0.1, "levels": None, "distribution": "log_uniform_values",

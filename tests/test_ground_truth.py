@@ -4,8 +4,8 @@ import importlib.util
 import os
 
 import pytest
-
 from ground_truth import OPTIMUM, optuna_sweep, wandb_sweep
+
 from reportgen.diagnostics.analyse import analyse
 from reportgen.diagnostics.convergence import convergence
 from reportgen.diagnostics.coverage import coverage

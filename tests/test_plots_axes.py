@@ -39,3 +39,16 @@ def test_linear_axis_spans_declared_bounds_and_data():
     assert axis.tick_labels[0] == "0" and all(math.isfinite(p) for p in axis.tick_positions)
     metric = make_axis("loss", pd.Series([2.0, 2.0]), None, is_metric=True)
     assert metric.positions.tolist() == [0.5, 0.5]
+
+
+def test_axes_follow_importance_unless_config_order_is_asked():
+    from reportgen.config import ReportConfig
+    from reportgen.plots.parallel import choose_axes
+    from reportgen.resolve import resolve
+    from reportgen.sources import load_source
+
+    sweep = resolve(load_source("demo:random")[0], ReportConfig())
+    order = ["optimizer", "learning_rate", "dropout"]
+    assert choose_axes(sweep, None, order)[:3] == order
+    assert choose_axes(sweep, None, None)[:2] == ["learning_rate", "batch_size"]
+    assert choose_axes(sweep, None, order)[-1] == "val_loss"

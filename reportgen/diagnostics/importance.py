@@ -15,10 +15,10 @@ from reportgen.diagnostics.findings import Finding
 from reportgen.diagnostics.prep import Prepared, level_probabilities
 
 FOREST_FROM = 30  # evaluated runs needed for the forest
-MAX_FOREST_RUNS = 3000  # the forest is fitted on a subsample above this
+MAX_FOREST_RUNS = 2000  # the forest is fitted on a subsample above this
 TREES = 100
-REFITS = 5  # bootstrap refits for the intervals
-SOBOL_POINTS = 1024
+REFITS = 4  # bootstrap refits for the intervals
+SOBOL_POINTS = 512
 POOR_FIT = 0.3  # out-of-bag R² below this: the model-based figures are not trusted
 #: adaptive samplers leave most of the space unvisited and tie parameters to time: the forest
 #: extrapolates, so it must fit better before its global importances are trusted

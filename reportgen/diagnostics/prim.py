@@ -37,35 +37,54 @@ class Box:
 
 
 def peel(x: np.ndarray, codes: np.ndarray, hit: np.ndarray, min_support: int) -> list[Box]:
-    """The peeling trajectory from the full box; x in [0, 1] (NaN → inactive: kept)."""
+    """The peeling trajectory from the full box; x in [0, 1] (NaN → inactive: kept).
+
+    Each step tries every candidate peel at once: the α- and (1−α)-quantile cuts of every
+    numeric dimension (vectorised over dimensions) and the removal of each categorical level,
+    and takes the one with the largest gain in top-run density per mass removed ("lenient1")."""
     x = np.where(np.isnan(x), -1.0, x)  # inactive values sit below the range, never peeled out
     n, total_hits = len(hit), max(1, int(hit.sum()))
     low = np.full(x.shape[1], -1.0)
     high = np.full(x.shape[1], 1.0)
     levels = [frozenset(np.unique(codes[:, j]).tolist()) for j in range(codes.shape[1])]
-    inside = np.ones(n, dtype=bool)
-    boxes = [Box(low.copy(), high.copy(), tuple(levels), 1.0, hit.mean(), 1.0)]
-    while inside.sum() > min_support:
-        density = hit[inside].mean()
-        best = None
-        for j in range(x.shape[1]):
-            values = x[inside, j]
-            for side, cut in (("low", np.quantile(values, ALPHA)),
-                              ("high", np.quantile(values, 1 - ALPHA))):
-                drop = inside & ((x[:, j] < cut) if side == "low" else (x[:, j] > cut))
-                best = _better(best, drop, inside, hit, density, n, ("num", j, side, cut))
-        for j in range(codes.shape[1]):
+    idx = np.arange(n)
+    boxes = [Box(low.copy(), high.copy(), tuple(levels), 1.0, float(hit.mean()), 1.0)]
+    while len(idx) > min_support:
+        xi, ci, hi = x[idx], codes[idx], hit[idx].astype(float)
+        hits, size = hi.sum(), len(idx)
+        density = hits / size
+        best_gain, best_drop, best_move = 0.0, None, None
+        if xi.shape[1]:
+            cuts = np.quantile(xi, [ALPHA, 1 - ALPHA], axis=0)
+            for side, drop in ((0, xi < cuts[0]), (1, xi > cuts[1])):
+                removed = drop.sum(axis=0)
+                lost = hi @ drop
+                left = size - removed
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    gain = ((hits - lost) / left - density) / (removed / n)
+                gain[(removed == 0) | (left == 0)] = -np.inf
+                j = int(np.argmax(gain))
+                if gain[j] > best_gain:
+                    best_gain, best_drop = float(gain[j]), drop[:, j]
+                    best_move = ("num", j, "low" if side == 0 else "high", cuts[side, j])
+        for j in range(ci.shape[1]):
             if len(levels[j]) < 2:
                 continue
-            for level in levels[j]:
-                drop = inside & (codes[:, j] == level)
-                best = _better(best, drop, inside, hit, density, n, ("cat", j, level, None))
-        if best is None:
+            for level in sorted(levels[j]):
+                drop = ci[:, j] == level
+                removed = int(drop.sum())
+                if removed == 0 or removed == size:
+                    continue
+                gain = ((hits - hi[drop].sum()) / (size - removed) - density) / (removed / n)
+                if gain > best_gain:
+                    best_gain, best_drop, best_move = float(gain), drop, ("cat", j, level, None)
+        if best_move is None or best_drop is None:
             break
-        _, drop, (kind, j, which, cut) = best
-        inside &= ~drop
-        if inside.sum() < min_support:
+        keep = idx[~best_drop]
+        if len(keep) < min_support:
             break
+        idx = keep
+        kind, j, which, cut = best_move
         if kind == "num":
             if which == "low":
                 low[j] = cut
@@ -73,21 +92,10 @@ def peel(x: np.ndarray, codes: np.ndarray, hit: np.ndarray, min_support: int) ->
                 high[j] = cut
         else:
             levels[j] = levels[j] - {which}
-        hits = hit[inside]
-        boxes.append(Box(low.copy(), high.copy(), tuple(levels), hits.sum() / total_hits,
-                         hits.mean(), inside.mean()))
+        inside_hits = hit[idx]
+        boxes.append(Box(low.copy(), high.copy(), tuple(levels), inside_hits.sum() / total_hits,
+                         float(inside_hits.mean()), len(idx) / n))
     return boxes
-
-
-def _better(best, drop, inside, hit, density, n, move):  # type: ignore[no-untyped-def]
-    removed = int(drop.sum())
-    remaining = inside & ~drop
-    if removed == 0 or not remaining.any():
-        return best
-    gain = (hit[remaining].mean() - density) / (removed / n)  # lenient1: gain per mass removed
-    if gain <= 0 or (best is not None and gain <= best[0]):
-        return best
-    return (gain, drop, move)
 
 
 def choose(boxes: list[Box]) -> Box:

@@ -21,7 +21,7 @@ from reportgen.formatting import fmt_number, fmt_value
 BOUND_SHARE = 0.2  # more of the top set than this near a bound → "extend"
 BOUND_EDGE = 0.05  # "near": within 5% of the declared range (PIT scale)
 BOOTSTRAP = 100
-MAX_PRIM_RUNS = 2000
+MAX_PRIM_RUNS = 1500
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-MAX_DISCREPANCY_RUNS = 3000  # MD is O(n²d): subsample above this
-NULL_RUNS = 1000  # the Monte-Carlo null is drawn at most this large
+MAX_DISCREPANCY_RUNS = 2000  # MD is O(n²d): subsample above this
+NULL_RUNS = 500  # the Monte-Carlo null, and the runs compared with it, at most this many
 NULL_DRAWS = 100
 
 
