@@ -45,8 +45,13 @@ def commentary(prep: Prepared, ov: Overview, cov: CoverageInfo, conv: Convergenc
         crashes = [Finding(f.kind, f.severity, f.message[:-1] + f", {crash_where}.",
                            {**f.evidence, "where": crash_where})]
     importance_order = imp.order() if imp.params else prep.names
-    region = sorted(reg.findings, key=lambda f: importance_order.index(f.evidence["param"])
-                    if f.evidence.get("param") in importance_order else len(importance_order))
+    negligible = {p.name for p in imp.params if imp.reliable and p.high < 0.02}
+    # the best runs of an adaptive search sit wherever the sampler drifted: a bound of a
+    # parameter the importance model finds negligible is not worth extending
+    region = [f for f in reg.findings
+              if not (f.kind == "region_bound" and f.evidence.get("param") in negligible)]
+    region.sort(key=lambda f: importance_order.index(f.evidence["param"])
+                if f.evidence.get("param") in importance_order else len(importance_order))
     return [*rest, *crashes, *strat.findings, *region, *imp.findings,
             *_no_effect(prep, reg, imp), *conv.findings, *cov.findings]
 
