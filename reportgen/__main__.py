@@ -1,6 +1,6 @@
 """`python -m reportgen` runs the command-line interface."""
 
-from reportgen.cli import main
+from reportgen.cli import entry
 
 if __name__ == "__main__":
-    main()
+    entry()

@@ -20,15 +20,19 @@ Examples:
   reportgen build -o demo.html                        # the bundled demo sweeps
   reportgen build wandb_export.csv --sweep-config sweep.yaml -o report.html
   reportgen build runs.csv --metric val_acc --goal maximize --params lr,batch_size
+  reportgen build wandb://team/project/abc123 -o sweep.html   # a W&B cloud sweep
+  reportgen build https://wandb.ai/team/project/sweeps/abc123 --offline  # from the cache
   reportgen build ./wandb -o offline.html             # W&B offline run folders
   reportgen build runs.parquet --where "state == finished and val_loss < 1"
   reportgen build demo:bayes --axes learning_rate,dropout,val_loss --json report.json
   reportgen build runs.csv --summary-md summary.md     # Markdown for a PR comment
 
 \b
-SOURCE is a table file (.csv .tsv .json .jsonl .parquet, e.g. W&B's runs-table export),
-a folder of W&B run folders (wandb/offline-run-*), or demo, demo:grid, demo:random,
-demo:bayes. With no SOURCE the demo is built.
+SOURCE is a W&B sweep (wandb://ENTITY/PROJECT/SWEEP_ID or its wandb.ai URL; needs
+WANDB_API_KEY or `wandb login`; cached, see --cache-dir), a table file (.csv .tsv .json
+.jsonl .parquet, e.g. W&B's runs-table export), a folder of W&B run folders
+(wandb/offline-run-*), or demo, demo:grid, demo:random, demo:bayes. With no SOURCE the
+demo is built.
 """
 
 
@@ -66,12 +70,23 @@ def main() -> None:
 @click.option("--where", help='Keep only matching runs, e.g. "val_loss < 0.5 and opt == adam".')
 @click.option("--deterministic", is_flag=True,
               help="Byte-identical output for the same input (fixed timestamp and ids).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where fetched W&B sweeps are cached (default: ~/.cache/reportgen).")
+@click.option("--refresh", is_flag=True, help="Fetch W&B sweeps even when cached.")
+@click.option("--offline", is_flag=True, help="Never fetch: use cached W&B sweeps only.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
+              help="Seconds to wait for each W&B request.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or fetch summary.")
 def build(sources: tuple[str, ...], output: Path, json_path: Path | None,
           summary_md: Path | None, metric: str | None, goal: str | None,
           sweep_config: Path | None, params: str | None, axes: str | None, axis_order: str,
-          where: str | None, deterministic: bool) -> None:
+          where: str | None, deterministic: bool, cache_dir: Path | None, refresh: bool,
+          offline: bool, timeout: float, quiet: bool) -> None:
     """Build one HTML report from one or more sweeps."""
-    from reportgen.config import ReportConfig
+    from reportgen.config import FetchOptions, ReportConfig
+
+    if refresh and offline:
+        raise click.UsageError("--refresh and --offline contradict each other")
 
     def run() -> None:
         from reportgen.pipeline import build_report
@@ -83,17 +98,38 @@ def build(sources: tuple[str, ...], output: Path, json_path: Path | None,
             goal=goal, sweep_config=load_sweep_config(sweep_config) if sweep_config else None,
             sweep_config_path=str(sweep_config) if sweep_config else None,
             params=_split(params), axes=_split(axes), where=where, deterministic=deterministic,
+            fetch=FetchOptions(cache_dir=cache_dir, refresh=refresh, offline=offline,
+                               quiet=quiet, timeout=timeout),
         )
         result = build_report(config)
         runs = sum(len(s.runs) for s in result.sweeps)
         size = result.output.stat().st_size / 1e6
-        click.echo(f"wrote {result.output} ({len(result.sweeps)} sweep(s), {runs} runs, "
-                   f"{size:.1f} MB)")
+        if not quiet:
+            click.echo(f"wrote {result.output} ({len(result.sweeps)} sweep(s), {runs} runs, "
+                       f"{size:.1f} MB)")
         for sweep in result.sweeps:
             for warning in sweep.warnings:
                 click.echo(f"Warning: {warning}", err=True)
 
     _guarded(run)
+
+
+def entry() -> None:
+    """The console script (and `python -m reportgen`): `main`, then a prompt exit.
+
+    After a W&B fetch, wandb's service shutdown can keep retrying requests for minutes; all
+    reportgen writes is already on disk (atomically), so the process leaves without it."""
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    module = sys.modules.get("reportgen.sources.wandb_api")
+    if module is not None and getattr(module, "API_STARTED", False):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def _guarded(action) -> None:  # type: ignore[no-untyped-def]

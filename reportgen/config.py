@@ -8,6 +8,17 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class FetchOptions:
+    """How W&B cloud sources are fetched and cached."""
+
+    cache_dir: Path | None = None  # None: the user cache dir (see reportgen.sources.wandb_cache)
+    refresh: bool = False  # fetch even when the cache holds a finished sweep
+    offline: bool = False  # never fetch: the cache or an error
+    quiet: bool = False  # no progress bar, no summary line
+    timeout: float = 60.0  # seconds per request
+
+
+@dataclass(frozen=True)
 class ReportConfig:
     """What to read, how to read it, and where to write the report."""
 
@@ -25,3 +36,4 @@ class ReportConfig:
     where: str | None = None
     deterministic: bool = False
     top_fraction: float = 0.1
+    fetch: FetchOptions = FetchOptions()

@@ -28,7 +28,7 @@ class BuildResult:
 def gather(config: ReportConfig) -> list[Sweep]:
     """Every sweep of every source, resolved (metric, goal, parameters) and filtered."""
     return [resolve(loaded, config) for source in config.sources
-            for loaded in load_source(source)]
+            for loaded in load_source(source, config.fetch)]
 
 
 def build_report(config: ReportConfig) -> BuildResult:

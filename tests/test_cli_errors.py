@@ -21,8 +21,9 @@ ERRORS = [
                           "(2 crashed, 1 failed); check --metric, or wait for runs to finish"),
     (["no_metric_name.csv"], f"cannot tell which column of {C}/no_metric_name.csv is the metric: "
                              "pass --metric NAME (columns: a, b, c)"),
-    (["unknown.xyz"], f"{C}/unknown.xyz is a file of unknown type '.xyz'; tried: demo; W&B cloud; "
-                      "W&B run folder; table file (.csv .tsv .json .jsonl .parquet)"),
+    (["unknown.xyz"], f"{C}/unknown.xyz is a file of unknown type '.xyz'; tried: demo; W&B cloud "
+                      "(wandb://ENTITY/PROJECT/SWEEP_ID); W&B run folder; table file (.csv .tsv "
+                      ".json .jsonl .parquet)"),
     (["broken.parquet"], None),  # pyarrow's own wording follows; checked by prefix below
     (["strings_in_numeric.csv", "--metric", "val_acc"],
      f"metric 'val_acc' is not a column of {C}/strings_in_numeric.csv; columns seen: lr, dropout, "
@@ -38,9 +39,9 @@ ERRORS = [
     (["demo:grid", "--json", "missing-folder/r.json"],
      "cannot write missing-folder/r.json: folder missing-folder does not exist"),
     (["demo:nope"], "unknown demo 'nope': use one of demo:grid, demo:random, demo:bayes"),
-    (["wandb://team/proj/abc123"], "wandb://team/proj/abc123: reading sweeps from the W&B cloud is "
-     "not available in this version; export the sweep's runs table as CSV (Runs tab → Export as "
-     "CSV) and build from that"),
+    (["wandb://team/proj"], "wandb://team/proj: write a W&B sweep as wandb://ENTITY/PROJECT/SWEEP_ID "
+     "or https://wandb.ai/ENTITY/PROJECT/sweeps/SWEEP_ID"),
+    (["demo:grid", "--offline", "--refresh"], None),
     (["demo:grid", "--where", "lr ~ 1"], "--where: cannot read 'lr ~ 1'; write FIELD OP VALUE "
      'joined by \'and\', e.g. --where "val_loss < 0.5 and optimizer == adam"'),
     (["demo:grid", "--axes", "learning_rate,nope"], "--axes: nope not a column of demo:grid"),
@@ -53,6 +54,9 @@ def test_bad_input_gives_one_error_line_and_no_file(cli, tmp_path, monkeypatch, 
     args = [f"{C}/{a}" if (CORPUS / a).exists() else a for a in args]
     out = tmp_path / "report.html"
     result = cli("build", *args, "-o", out)
+    if "--offline" in args:
+        assert result.exit_code == 2 and "--refresh and --offline contradict" in result.stderr
+        return
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ")

@@ -2,39 +2,29 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
+from reportgen.config import FetchOptions
 from reportgen.errors import SourceError
 from reportgen.model import LoadedSweep
 
-_WANDB_URL = re.compile(r"^(wandb://|https?://(www\.)?wandb\.ai/)")
 
-
-def _wandb_cloud(source: str) -> list[LoadedSweep] | None:
-    if not _WANDB_URL.match(source):
-        return None
-    raise SourceError(
-        f"{source}: reading sweeps from the W&B cloud is not available in this version; "
-        "export the sweep's runs table as CSV (Runs tab → Export as CSV) and build from that"
-    )
-
-
-def _loaders() -> list[tuple[str, Callable[[str], list[LoadedSweep] | None]]]:
-    from reportgen.sources import demo, exports, wandb_offline
+def _loaders(fetch: FetchOptions | None
+             ) -> list[tuple[str, Callable[[str], list[LoadedSweep] | None]]]:
+    from reportgen.sources import demo, exports, wandb_api, wandb_offline
 
     return [
         ("demo", demo.load),
-        ("W&B cloud", _wandb_cloud),
+        ("W&B cloud (wandb://ENTITY/PROJECT/SWEEP_ID)", lambda s: wandb_api.load(s, fetch)),
         ("W&B run folder", wandb_offline.load),
         ("table file (.csv .tsv .json .jsonl .parquet)", exports.load),
     ]
 
 
-def load_source(source: str) -> list[LoadedSweep]:
+def load_source(source: str, fetch: FetchOptions | None = None) -> list[LoadedSweep]:
     """The sweeps in one source string; one clear error when no source applies."""
-    loaders = _loaders()
+    loaders = _loaders(fetch)
     for _, load in loaders:
         sweeps = load(source)
         if sweeps is not None:

@@ -1,0 +1,309 @@
+"""W&B cloud sweeps: `wandb://ENTITY/PROJECT/SWEEP_ID` or `https://wandb.ai/ENTITY/PROJECT/sweeps/ID`.
+
+One `api.sweep()` query for the config, then ONE paginated `api.runs()` query for every run
+with its full config and summary (per_page 500, lazy=False, include_sweeps=False where the
+installed wandb accepts them) — never a request per run. Runs are de-duplicated by id; a
+fetch that returns fewer runs than the server counts is an error, never a silently short
+report. wandb objects never leave this module: the runs are cached (wandb_cache) and turned
+into a LoadedSweep from the cached document, so a rebuild from the cache reads the same.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import sys
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+import pandas as pd
+
+from reportgen.config import FetchOptions
+from reportgen.errors import SourceError
+from reportgen.model import LoadedSweep
+from reportgen.sources import wandb_cache
+from reportgen.sources.frame import finish_frame
+
+PER_PAGE = 500
+API_STARTED = False  # set once wandb.Api() ran: the CLI then exits without wandb's teardown
+_SOURCE = re.compile(
+    r"^(?:wandb://|https?://(?:www\.)?wandb\.ai/)([^/?#]+)/([^/?#]+)/(?:sweeps/)?([^/?#]+)/?"
+    r"(?:[?#].*)?$")
+
+
+def parse(source: str) -> tuple[str, str, str] | None:
+    """(entity, project, sweep_id) of a W&B sweep source, None for anything else."""
+    if not source.startswith(("wandb://", "http://", "https://")):
+        return None
+    if source.startswith("http") and "wandb.ai/" not in source:
+        return None
+    m = _SOURCE.match(source)
+    if not m or (source.startswith("http") and "/sweeps/" not in source):
+        raise SourceError(
+            f"{source}: write a W&B sweep as wandb://ENTITY/PROJECT/SWEEP_ID or "
+            "https://wandb.ai/ENTITY/PROJECT/sweeps/SWEEP_ID"
+        )
+    return m.group(1), m.group(2), m.group(3)
+
+
+def load(source: str, options: FetchOptions | None = None) -> list[LoadedSweep] | None:
+    path_parts = parse(source)
+    if path_parts is None:
+        return None
+    options = options or FetchOptions()
+    entity, project, sweep_id = path_parts
+    label = f"{entity}/{project}/{sweep_id}"
+    path = wandb_cache.cache_path(wandb_cache.cache_root(options.cache_dir), *path_parts)
+    warnings: list[str] = []
+    doc = None
+    try:
+        doc = wandb_cache.read(path)
+    except wandb_cache.CacheError as exc:
+        if options.offline:
+            raise SourceError(f"{label}: the cached copy {exc}; run without --offline") from None
+        warnings.append(f"the cached copy of {label} {exc}: fetched it again")
+    note = None
+    if doc is not None and not options.refresh and (wandb_cache.settled(doc) or options.offline):
+        note = f"read {len(doc['runs'])} runs of {label} from the cache ({path}), " \
+               f"fetched {doc['fetched_at']}"
+        if not wandb_cache.settled(doc):
+            warnings.append(f"{label} was still running when cached at {doc['fetched_at']} "
+                            "(--offline): runs may have changed since")
+    elif options.offline:
+        raise SourceError(f"{label}: no cached copy in {path.parent}; run without --offline "
+                          "to fetch it")
+    else:
+        started = time.monotonic()
+        doc, pages = fetch(entity, project, sweep_id, options)
+        wandb_cache.write(path, doc)
+        note = (f"fetched {len(doc['runs'])} runs of {label} in {pages} page(s) "
+                f"({time.monotonic() - started:.1f} s)")
+    if not options.quiet:
+        print(note, file=sys.stderr)
+    return [to_loaded(doc, source, warnings, [note])]
+
+
+def _api(options: FetchOptions):  # type: ignore[no-untyped-def]
+    global API_STARTED
+    try:
+        import wandb
+    except ImportError:
+        raise SourceError("reading W&B sweeps needs wandb: pip install wandb") from None
+    API_STARTED = True
+    return wandb, wandb.Api(timeout=int(max(1, options.timeout)))
+
+
+def fetch(entity: str, project: str, sweep_id: str, options: FetchOptions
+          ) -> tuple[dict[str, Any], int]:
+    """The sweep and all its runs, as a cache document; and the number of pages read."""
+    label = f"{entity}/{project}/{sweep_id}"
+    runs: dict[str, dict[str, Any]] = {}
+    expected: int | None = None
+    try:
+        wandb, api = _api(options)
+        sweep = api.sweep(label)
+        kwargs: dict[str, Any] = {"filters": {"sweep": sweep_id}, "order": "+created_at",
+                                  "per_page": PER_PAGE}
+        accepted = inspect.signature(api.runs).parameters
+        if "lazy" in accepted:
+            kwargs["lazy"] = False
+        if "include_sweeps" in accepted:
+            kwargs["include_sweeps"] = False
+        paginator = api.runs(f"{entity}/{project}", **kwargs)
+        progress = _Progress(options.quiet)
+        for run in paginator:
+            if expected is None:
+                expected = _length(paginator)
+            runs.setdefault(run.id, _run_record(run))
+            progress.update(len(runs), expected)
+        progress.done()
+        config = dict(sweep.config or {})
+        state = str(sweep.state or "")
+        name = getattr(sweep, "name", None) or config.get("name") or sweep_id
+    except SourceError:
+        raise
+    except Exception as exc:  # wandb raises many types; each maps to one sentence
+        reason = describe_error(exc, label, options)
+        if runs:
+            reason = (f"the fetch of {label} stopped after {len(runs)} of "
+                      f"{expected or 'its'} runs, so no report was written: " + reason)
+        raise SourceError(reason) from None
+    if expected is not None and len(runs) < expected:
+        raise SourceError(
+            f"{label}: the fetch returned {len(runs)} distinct runs of the {expected} the server "
+            "counts; no report was written — try again (or --refresh)"
+        )
+    pages = max(1, -(-max(expected or len(runs), 1) // PER_PAGE))
+    doc = {"format": wandb_cache.FORMAT, "entity": entity, "project": project,
+           "sweep_id": sweep_id,
+           "fetched_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+           "sweep": {"name": name, "state": state, "method": config.get("method"),
+                     "config": config, "run_count": expected},
+           "runs": list(runs.values())}
+    return doc, pages
+
+
+def _length(paginator: Any) -> int | None:
+    try:
+        return int(len(paginator))
+    except Exception:  # older clients without a count
+        return None
+
+
+def _run_record(run: Any) -> dict[str, Any]:
+    summary = dict(getattr(run, "summary_metrics", None) or {})
+    config = {k: v for k, v in dict(run.config or {}).items() if k != "_wandb"}
+    wandb_meta = summary.get("_wandb") if isinstance(summary.get("_wandb"), dict) else {}
+    runtime = summary.get("_runtime", wandb_meta.get("runtime"))
+    return {
+        "run_id": run.id, "name": run.name or run.id, "state": run.state,
+        "created_at": run.created_at, "heartbeat_at": getattr(run, "heartbeat_at", None),
+        "runtime_s": float(runtime) if isinstance(runtime, (int, float)) else None,
+        "tags": list(run.tags or []), "group": getattr(run, "group", None),
+        "url": getattr(run, "url", None),
+        "config": _flatten(config),
+        "summary": {k: v for k, v in _flatten(summary).items()
+                    if not k.startswith("_") and not _is_media(v)},
+    }
+
+
+def _is_media(value: Any) -> bool:
+    return isinstance(value, dict) and "_type" in value
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value and not _is_media(value):
+            out.update(_flatten(value, f"{name}."))
+        else:
+            out[name] = value
+    return out
+
+
+def to_loaded(doc: dict[str, Any], source: str, warnings: list[str], notes: list[str]
+              ) -> LoadedSweep:
+    """A cache document as the model's LoadedSweep."""
+    records = doc["runs"]
+    params = list(dict.fromkeys(k for r in records for k in r["config"]))
+    metrics = list(dict.fromkeys(k for r in records for k in r["summary"]))
+    rows = []
+    for r in records:
+        created = pd.to_datetime(r.get("created_at"), utc=True, errors="coerce")
+        runtime = r.get("runtime_s")
+        finished = created + pd.Timedelta(seconds=runtime) if runtime is not None \
+            and not pd.isna(created) else pd.to_datetime(r.get("heartbeat_at"), utc=True,
+                                                          errors="coerce")
+        rows.append({"run_id": r["run_id"], "name": r["name"], "state": r["state"],
+                     "created_at": created, "finished_at": finished,
+                     "runtime_s": runtime if runtime is not None else float("nan"),
+                     "tags": ", ".join(r.get("tags") or []) or None, "group": r.get("group"),
+                     **{k: r["config"].get(k) for k in params},
+                     **{k: r["summary"].get(k) for k in metrics}})
+    frame = pd.DataFrame(rows) if rows else pd.DataFrame(
+        columns=["run_id", "name", "state", "created_at", "finished_at", "runtime_s"])
+    origin = f"wandb://{doc['entity']}/{doc['project']}/{doc['sweep_id']}"
+    runs, frame_warnings = finish_frame(frame, params + metrics, origin)
+    if runs.empty:
+        raise SourceError(f"{origin} has no runs yet")
+    sweep = doc["sweep"]
+    return LoadedSweep(
+        name=sweep.get("name") or doc["sweep_id"], source=source, runs=runs,
+        sweep_id=doc["sweep_id"], method=sweep.get("method"), config=sweep.get("config") or None,
+        param_names=params, metric_names=metrics, warnings=warnings + frame_warnings,
+        notes=notes)
+
+
+def describe_error(exc: Exception, label: str, options: FetchOptions) -> str:
+    """One sentence for any failure of the wandb client; the API key never appears."""
+    text = " ".join(str(exc).split())
+    key = os.environ.get("WANDB_API_KEY")
+    if key:
+        text = text.replace(key, "***")
+    kind = type(exc).__name__
+    base = os.environ.get("WANDB_BASE_URL", "https://api.wandb.ai")
+    lowered = text.lower()
+    if kind == "UsageError" and "api key" in lowered:
+        return "no W&B API key: run `wandb login` or set WANDB_API_KEY"
+    if "not logged in" in lowered or "401" in lowered or "unauthorized" in lowered:
+        return f"W&B refused the API key (401) for {label}: check WANDB_API_KEY or run " \
+               "`wandb login --relogin`"
+    if "could not find sweep" in lowered:
+        return f"sweep {label} not found: check the entity, project and sweep id (and that " \
+               "your key can see them)"
+    if "could not find project" in lowered or "project permission denied" in lowered:
+        entity, project = label.split("/")[:2]
+        return f"project {entity}/{project} not found or not visible with this API key"
+    if "429" in lowered or "rate limit" in lowered:
+        return f"W&B rate-limited the requests for {label} (429) and retries ran out: wait a " \
+               "minute and try again"
+    if "did not respond in time" in lowered or "timed out" in lowered or "timeout" in lowered \
+            or "connection refused" in lowered or "failed to verify credentials" in lowered:
+        # wandb retries 429 and 5xx answers until the timeout and then only says it timed
+        # out: one plain request tells which it was
+        status = probe(base, options.timeout)
+        if status == 429:
+            return f"W&B rate-limited the requests for {label} (429) and retries ran out: " \
+                   "wait a minute and try again"
+        if status is not None and status >= 500:
+            return f"the W&B server at {base} answers with errors ({status}) for {label}; " \
+                   "try again later"
+        if status is not None and status < 400:
+            return f"W&B did not answer a request for {label} within {options.timeout:g} s " \
+                   "although it answers others (an overloaded server?): try again, or raise " \
+                   "--timeout"
+        if status == 401:
+            return f"W&B refused the API key (401) for {label}: check WANDB_API_KEY or run " \
+                   "`wandb login --relogin`"
+        return f"cannot reach W&B at {base} within {options.timeout:g} s for {label}: check " \
+               "the network (or WANDB_BASE_URL), or use --offline with a cached copy"
+    if re.search(r"\b5\d\d\b", lowered) or "internal" in lowered:
+        return f"the W&B server failed while fetching {label} ({text[:160]}); try again later"
+    return f"fetching {label} from W&B failed: {kind}: {text[:200]}"
+
+
+def probe(base_url: str, timeout: float) -> int | None:
+    """The HTTP status of one small GraphQL request to the server, None if unreachable."""
+    import base64
+    import json
+    import urllib.error
+    import urllib.request
+
+    key = os.environ.get("WANDB_API_KEY", "")
+    request = urllib.request.Request(
+        base_url.rstrip("/") + "/graphql", method="POST",
+        data=json.dumps({"query": "query Probe { viewer { id } }"}).encode(),
+        headers={"Content-Type": "application/json",
+                 "Authorization": "Basic " + base64.b64encode(f"api:{key}".encode()).decode()})
+    try:
+        with urllib.request.urlopen(request, timeout=min(timeout, 10)) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+    except (OSError, ValueError):
+        return None
+
+
+class _Progress:
+    """'fetching runs: 500/1200' on stderr when it is a terminal; nothing otherwise."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.active = not quiet and sys.stderr.isatty()
+        self.last = 0.0
+
+    def update(self, done: int, expected: int | None) -> None:
+        now = time.monotonic()
+        if not self.active or now - self.last < 0.1:
+            return
+        self.last = now
+        total = f"/{expected}" if expected else ""
+        sys.stderr.write(f"\rfetching runs: {done}{total}")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.active:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+            sys.stderr.flush()
