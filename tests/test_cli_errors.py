@@ -39,8 +39,8 @@ ERRORS = [
     (["demo:grid", "--json", "missing-folder/r.json"],
      "cannot write missing-folder/r.json: folder missing-folder does not exist"),
     (["demo:nope"], "unknown demo 'nope': use one of demo:grid, demo:random, demo:bayes"),
-    (["wandb://team/proj"], "wandb://team/proj: write a W&B sweep as wandb://ENTITY/PROJECT/SWEEP_ID "
-     "or https://wandb.ai/ENTITY/PROJECT/sweeps/SWEEP_ID"),
+    (["wandb://team/proj"], "wandb://team/proj: write a W&B sweep as "
+     "wandb://ENTITY/PROJECT/SWEEP_ID or https://wandb.ai/ENTITY/PROJECT/sweeps/SWEEP_ID"),
     (["demo:grid", "--offline", "--refresh"], None),
     (["demo:grid", "--where", "lr ~ 1"], "--where: cannot read 'lr ~ 1'; write FIELD OP VALUE "
      'joined by \'and\', e.g. --where "val_loss < 0.5 and optimizer == adam"'),

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from wandb_server import Backend, FakeSweep, Server
 
 HERE = Path(__file__).resolve().parent

@@ -155,7 +155,8 @@ def _length(paginator: Any) -> int | None:
 def _run_record(run: Any) -> dict[str, Any]:
     summary = dict(getattr(run, "summary_metrics", None) or {})
     config = {k: v for k, v in dict(run.config or {}).items() if k != "_wandb"}
-    wandb_meta = summary.get("_wandb") if isinstance(summary.get("_wandb"), dict) else {}
+    meta = summary.get("_wandb")
+    wandb_meta: dict[str, Any] = meta if isinstance(meta, dict) else {}
     runtime = summary.get("_runtime", wandb_meta.get("runtime"))
     return {
         "run_id": run.id, "name": run.name or run.id, "state": run.state,
