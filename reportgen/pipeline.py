@@ -10,10 +10,18 @@ from pathlib import Path
 from reportgen import __version__
 from reportgen.config import ReportConfig
 from reportgen.diagnostics.analyse import analyse
+from reportgen.diagnostics.compare import ComparisonInfo, comparison
 from reportgen.diagnostics.summary import Diagnostics
-from reportgen.model import Sweep
+from reportgen.model import ParamSpec, Sweep
 from reportgen.render import document as doc
-from reportgen.render.context import ReportView, SweepView, anchor_for, sweep_view
+from reportgen.render.context import (
+    ComparisonView,
+    ReportView,
+    SweepView,
+    anchor_for,
+    comparison_context,
+    sweep_view,
+)
 from reportgen.resolve import resolve
 from reportgen.sources import load_source
 
@@ -39,10 +47,13 @@ def build_report(config: ReportConfig) -> BuildResult:
             check_writable(path)  # fail before the work, and never leave half the outputs
     sweeps = gather(config)
     analyses = [analyse(s, config.top_fraction) for s in sweeps]
+    compared = comparison(sweeps, analyses)
     generated_at = _generated_at(config.deterministic)
     data = doc.document([doc.sweep_entry(s, d) for s, d in zip(sweeps, analyses)], generated_at)
+    if len(sweeps) > 1:
+        data["comparison"] = compared.to_json() if compared else None
     data_json = doc.to_json(data)
-    html = _page(sweeps, analyses, config, generated_at, data_json)
+    html = _page(sweeps, analyses, compared, config, generated_at, data_json)
     if config.json_path is not None:
         write_atomic(config.json_path, data_json)
     if config.summary_md is not None:
@@ -53,8 +64,8 @@ def build_report(config: ReportConfig) -> BuildResult:
     return BuildResult(config.output, tuple(sweeps), data)
 
 
-def _page(sweeps: list[Sweep], analyses: list[Diagnostics], config: ReportConfig,
-          generated_at: str, data_json: str) -> str:
+def _page(sweeps: list[Sweep], analyses: list[Diagnostics], compared: ComparisonInfo | None,
+          config: ReportConfig, generated_at: str, data_json: str) -> str:
     import bokeh
     from bokeh.embed import components
     from bokeh.embed.bundle import bundle_for_objs_and_resources
@@ -74,13 +85,26 @@ def _page(sweeps: list[Sweep], analyses: list[Diagnostics], config: ReportConfig
                                if config.axis_order == "importance" else None)
             anchor = anchor_for(sweep.name, used)
             values = d.prep.metric_values()
-            layouts[f"{anchor}/parallel"] = parallel_plot(parallel_input(sweep, d.overview, axes))
+            layouts[f"{anchor}/parallel"] = parallel_plot(parallel_input(sweep, d.overview, axes),
+                                                          key=anchor)
             layouts[f"{anchor}/convergence"] = figs.convergence_plot(
                 d.convergence, sweep.metric.name, values, _log_metric(values))
             layouts[f"{anchor}/coverage"] = figs.coverage_plot(d.coverage)
             if d.importance.params:
                 layouts[f"{anchor}/importance"] = figs.importance_plot(d.importance)
             views.append(sweep_view(sweep, d, anchor, constant_params(sweep), axes))
+        comparison_view = None
+        if compared is not None:
+            from reportgen.diagnostics.overview import overview as rank_runs
+            from reportgen.plots.compare import comparison_plots
+
+            together = combine(sweeps, compared)
+            axes = choose_axes(together, None, None)
+            layouts["comparison/parallel"] = parallel_plot(
+                parallel_input(together, rank_runs(together), axes, group="sweep"),
+                key="comparison")
+            layouts["comparison/plots"] = comparison_plots(compared)
+            comparison_view = comparison_context(compared)
         script, divs = components(list(layouts.values()))
         # only the Bokeh bundles these figures use (no MathJax, no WebGL): half the bytes
         bokeh_js = bundle_for_objs_and_resources(list(layouts.values()), INLINE).scripts()
@@ -90,11 +114,40 @@ def _page(sweeps: list[Sweep], analyses: list[Diagnostics], config: ReportConfig
         if key.split("/", 1)[0] == v.anchor}}) for v in views]
     title = sweeps[0].name if len(sweeps) == 1 else f"{len(sweeps)} sweeps: " + ", ".join(
         s.name for s in sweeps)
+    if comparison_view is not None:
+        comparison_view = ComparisonView(**{**comparison_view.__dict__, "divs": {
+            key.split("/", 1)[1]: div for key, div in by_key.items()
+            if key.startswith("comparison/")}})
     view = ReportView(title=f"Sweep report — {title}", version=__version__,
-                      generated_at=generated_at, sweeps=tuple(views),
+                      generated_at=generated_at, sweeps=tuple(views), comparison=comparison_view,
                       bokeh_js=bokeh_js, bokeh_script=script, bokeh_version=bokeh.__version__,
                       data_json=doc.script_safe(data_json))
     return render(view)
+
+
+def combine(sweeps: list[Sweep], compared: ComparisonInfo) -> Sweep:
+    """The compared sweeps as one, with a `sweep` column, for the shared parallel plot."""
+    import dataclasses
+
+    import pandas as pd
+
+    chosen = [s for s in sweeps if s.name in compared.names and s.metric == sweeps[0].metric]
+    frames = [s.runs.assign(sweep=s.name, run_id=s.name + "/" + s.runs["run_id"].astype(str))
+              for s in chosen]
+    specs: dict[str, ParamSpec] = {}
+    for s in chosen:  # a numeric declaration wins over a grid's levels, else the most levels
+        for p in s.space.params:
+            held = specs.get(p.name)
+            if held is None or _spec_rank(p) > _spec_rank(held):
+                specs[p.name] = p
+    space = dataclasses.replace(chosen[0].space, params=tuple(specs.values()))  # type: ignore
+    return dataclasses.replace(chosen[0], name="comparison", runs=pd.concat(
+        frames, ignore_index=True), space=space, source="several")
+
+
+def _spec_rank(spec: ParamSpec) -> tuple[int, int]:
+    numeric = spec.kind in ("float", "int")
+    return (2 if numeric else 1 if spec.kind in ("categorical", "bool") else 0, len(spec.levels))
 
 
 def _log_metric(values) -> bool:  # type: ignore[no-untyped-def]

@@ -22,20 +22,25 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 # JS helpers: Bokeh's own views give each plot's frame in page pixels
-PLOTS = """() => [...Bokeh.index.all_views()].filter(v => v.model.name === 'parallel-coordinates')
+# each parallel-coordinates figure by the anchor of its section, which tags its models
+GRID, RANDOM, BAYES = "sweep-demo-grid", "sweep-demo-random", "sweep-demo-bayes"
+PLOTS = """() => Object.fromEntries([...Bokeh.index.all_views()]
+  .filter(v => v.model.name === 'parallel-coordinates')
   .map(v => { const r = v.el.getBoundingClientRect();
-              return {left: r.left, top: r.top, page_top: r.top + window.scrollY,
+              return [v.model.tags[0], {left: r.left, top: r.top,
+                      page_top: r.top + window.scrollY,
                       x0: v.frame.x_scale.compute(0),
                       x1: v.frame.x_scale.compute(1), y0: v.frame.y_scale.compute(0),
-                      y1: v.frame.y_scale.compute(1)}; })"""
+                      y1: v.frame.y_scale.compute(1)}]; }))"""
 DEEP_TEXT = """() => { const out = [];
   const walk = (node) => { if (node.nodeType === Node.TEXT_NODE) out.push(node.textContent);
     if (node.shadowRoot) walk(node.shadowRoot); node.childNodes.forEach(walk); };
   walk(document.body); return out.join(' '); }"""
 STATE = """() => { const models = [...Bokeh.documents[0].all_models];
-  const counts = models.filter(m => m.name === 'selected-count').map(m => m.text);
-  const tables = models.filter(m => m.name === 'run-table').map(m => m.view.filter.indices.length);
-  return {counts, tables}; }"""
+  const by = (name, f) => Object.fromEntries(models.filter(m => m.name === name)
+    .map(m => [m.tags[0], f(m)]));
+  return {counts: by('selected-count', m => m.text),
+          tables: by('run-table', m => m.view.filter.indices.length)}; }"""
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +104,14 @@ def drag(page, start, end, steps=8):
     page.wait_for_timeout(150)
 
 
+def bring(page, key):
+    """Scroll the parallel plot of section `key` into view; its fresh coordinates."""
+    top = page.evaluate(PLOTS)[key]["top"]
+    page.evaluate(f"() => window.scrollBy(0, {top} - 40)")
+    page.wait_for_timeout(200)
+    return page.evaluate(PLOTS)[key]
+
+
 def point(plot, axis, y):
     """Page pixel of axis number `axis` at normalised height y."""
     return (plot["left"] + plot["x0"] + axis * (plot["x1"] - plot["x0"]),
@@ -110,8 +123,8 @@ def test_demo_opens_without_errors_or_requests_and_draws_every_plot(open_page, d
 
     page, problems = open_page(demo_html)
     plots = page.evaluate(PLOTS)
-    assert len(plots) == 3
-    for plot in plots:  # the area between the first two axes holds many coloured lines
+    assert sorted(plots) == ["comparison", BAYES, GRID, RANDOM]
+    for plot in plots.values():  # the area between the first two axes holds coloured lines
         clip = {"x": plot["left"] + plot["x0"], "y": plot["page_top"] + plot["y1"],
                 "width": plot["x1"] - plot["x0"], "height": plot["y0"] - plot["y1"]}
         image = Image.open(io.BytesIO(page.screenshot(clip=clip, full_page=True))).convert("RGB")
@@ -120,46 +133,44 @@ def test_demo_opens_without_errors_or_requests_and_draws_every_plot(open_page, d
     figures = page.evaluate("() => [...Bokeh.index.all_views()].filter(v => v.model.type === "
                             "'Figure').length")
     assert figures >= 3 * 4  # parallel coordinates, convergence (2), coverage, importance
-    assert page.evaluate(STATE)["counts"] == [
-        "<b>24</b> of 24 runs selected", "<b>120</b> of 120 runs selected",
-        "<b>60</b> of 60 runs selected"]
+    assert page.evaluate(STATE)["counts"] == {
+        GRID: "<b>24</b> of 24 runs selected", RANDOM: "<b>120</b> of 120 runs selected",
+        BAYES: "<b>60</b> of 60 runs selected", "comparison": "<b>204</b> of 204 runs selected"}
     assert problems == []
 
 
 def test_brushing_with_the_mouse_selects_runs_and_the_table_follows(open_page, demo_html):
     page, problems = open_page(demo_html)
-    top = page.evaluate(PLOTS)[1]["top"]
-    page.evaluate(f"() => window.scrollTo(0, {top} - 40)")
-    page.wait_for_timeout(200)
-    plot = page.evaluate(PLOTS)[1]  # demo-random: 120 runs
+    plot = bring(page, RANDOM)  # 120 runs
     drag(page, point(plot, 2, 0.15), point(plot, 2, 0.55))  # dropout from about 0.09 to 0.33
     state = page.evaluate(STATE)
-    selected = int(state["counts"][1].split("</b>")[0][3:])
+    selected = int(state["counts"][RANDOM].split("</b>")[0][3:])
     assert 0 < selected < 120
-    assert state["counts"][1].endswith("of 120 runs selected (brushed)")
-    assert state["tables"][1] == selected
+    assert state["counts"][RANDOM].endswith("of 120 runs selected (brushed)")
+    assert state["tables"][RANDOM] == selected
+    assert state["tables"][GRID] == 24  # the other plots are not affected
     drag(page, point(plot, 0, 0.5), point(plot, 0, 0.9))  # and learning_rate 1e-3 .. 4e-2
     narrower = page.evaluate(STATE)
-    both = int(narrower["counts"][1].split("</b>")[0][3:])
-    assert 0 < both < selected and narrower["tables"][1] == both
+    both = int(narrower["counts"][RANDOM].split("</b>")[0][3:])
+    assert 0 < both < selected and narrower["tables"][RANDOM] == both
     page.mouse.dblclick(*point(plot, 0, 0.7))  # clears the learning_rate brush only
     page.wait_for_timeout(150)
-    assert page.evaluate(STATE)["tables"][1] == selected
+    assert page.evaluate(STATE)["tables"][RANDOM] == selected
     page.mouse.dblclick(plot["left"] + 5, plot["top"] + plot["y0"] + 5)  # off-axis: clear all
     page.wait_for_timeout(150)
-    assert page.evaluate(STATE)["tables"][1] == 120
+    assert page.evaluate(STATE)["tables"][RANDOM] == 120
     assert problems == []
 
 
 def test_top_fraction_highlight_matches_the_top_set(open_page, demo_html):
     page, problems = open_page(demo_html)
-    page.evaluate("""() => { const s = [...Bokeh.documents[0].all_models]
-        .filter(m => m.name === 'top-select')[1]; s.value = '0.1'; }""")
+    page.evaluate("""() => { const s = [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'top-select' && m.tags[0] === 'sweep-demo-random'); s.value = '0.1'; }""")
     page.wait_for_timeout(100)
     state = page.evaluate(STATE)
     # 114 ranked runs: max(ceil(10% of 114), 5) = 12
-    assert state["counts"][1] == "<b>12</b> of 120 runs selected (top 10%)"
-    assert state["tables"][1] == 12
+    assert state["counts"][RANDOM] == "<b>12</b> of 120 runs selected (top 10%)"
+    assert state["tables"][RANDOM] == 12
     assert problems == []
 
 
@@ -175,7 +186,7 @@ def test_hostile_names_stay_inert_text(open_page, tmp_path):
     build_report(ReportConfig(sources=(str(csv),), output=out,
                               params=("lr", "opt<img src=y onerror='window.__pwned=4'>")))
     page, problems = open_page(out)
-    plot = page.evaluate(PLOTS)[0]
+    (plot,) = page.evaluate(PLOTS).values()
     for i in range(40):  # sweep the mouse over the lines to raise tooltips
         page.mouse.move(*point(plot, 0.2 + i * 0.02, (i % 10) / 10))
     page.wait_for_timeout(200)
@@ -188,7 +199,7 @@ def test_hostile_names_stay_inert_text(open_page, tmp_path):
 
 def test_tooltip_names_the_run(open_page, demo_html):
     page, problems = open_page(demo_html)
-    plot = page.evaluate(PLOTS)[0]  # demo-grid: lines cross between the axes
+    plot = bring(page, GRID)  # lines cross between the axes
     before = page.evaluate(DEEP_TEXT)
     found = ""
     for axis in (0.5, 1.5, 2.5):
@@ -203,4 +214,19 @@ def test_tooltip_names_the_run(open_page, demo_html):
     assert found, "no tooltip appeared over the lines"
     tip = found[found.index("run:"):]
     assert tip.split()[1].startswith("grid-")  # the run's name follows its label
+    assert problems == []
+
+
+def test_comparison_lines_switch_between_sweep_and_metric_colours(open_page, demo_html):
+    page, problems = open_page(demo_html)
+    colour = """() => { const v = [...Bokeh.index.all_views()].find(v =>
+        v.model.name === 'parallel-coordinates' && v.model.tags[0] === 'comparison');
+      const r = v.model.renderers.find(r => r.view && r.view.filter &&
+        r.view.filter.type === 'IndexFilter' && r.glyph.type === 'MultiLine'
+        && r.visible);
+      return r.glyph.line_color.field; }"""
+    assert page.evaluate(colour) == "group_color"
+    page.evaluate("""() => { [...Bokeh.documents[0].all_models]
+        .find(m => m.name === 'colour-toggle').active = 1; }""")
+    assert page.evaluate(colour) == "value"
     assert problems == []

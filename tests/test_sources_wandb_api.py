@@ -184,3 +184,18 @@ def test_source_strings():
     assert parse("runs.csv") is None and parse("https://example.com/x.csv") is None
     with pytest.raises(SourceError, match="write a W&B sweep as"):
         parse("wandb://a/b")
+
+
+def test_two_cloud_sweeps_and_a_csv_compare_on_one_page(backend, tmp_path):
+    csv = tmp_path / "export.csv"
+    csv.write_text("Name,State,lr,optimizer.name,val_loss\n" + "".join(
+        f"c{i},finished,{10 ** (-4 + i / 10)},adam,{0.5 + i / 100}\n" for i in range(20)))
+    with Server(backend) as url:
+        proc = run_cli(url, tmp_path, "wandb://team/proj/abc123", "wandb://team/proj/def456",
+                       str(csv), "-o", "r.html", "--json", "r.json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert [s["name"] for s in doc["sweeps"]] == ["lr-search", "second", "export"]
+    assert doc["comparison"]["sweeps"] == ["lr-search", "second", "export"]
+    assert doc["comparison"]["budget"] == 20
+    assert backend.count("Runs") == 2 and backend.count("Run") == 0

@@ -4,6 +4,7 @@ follows the selection. Bokeh has no such chart; the interaction is CustomJS (par
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 from importlib import resources
@@ -26,6 +27,7 @@ from bokeh.models import (
     FixedTicker,
     HoverTool,
     IndexFilter,
+    RadioButtonGroup,
     Range1d,
     Select,
 )
@@ -62,10 +64,13 @@ class ParallelInput:
     tips: tuple[list[str], ...]  # per axis, each run's value as text, in table order
     table: dict[str, list]  # run table columns, in table order
     table_columns: tuple[tuple[str, str, str], ...]  # (field, title, kind)
+    groups: tuple[str, ...] = ()  # per run, its sweep (comparison of several sweeps)
+    group_names: tuple[str, ...] = ()
 
 
-def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460):
-    """The figure, its controls and the run table, as one Bokeh layout."""
+def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key: str = ""):
+    """The figure, its controls and the run table, as one Bokeh layout; `key` (the section's
+    anchor) tags its models so that a page's script or test can find them."""
     n, k = len(data.names), len(data.axes)
     draw = _draw_order(data)  # worst first, best last (drawn on top); missing first of all
     ys = np.column_stack([a.positions for a in data.axes]) if k else np.zeros((n, 0))
@@ -83,7 +88,8 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460):
     })
     p = figure(width=width, height=height, tools="save", toolbar_location="right",
                x_range=Range1d(-0.45, k - 0.35), y_range=Range1d(MISSING_Y - 0.07, 1.06),
-               x_axis_location="above", output_backend="canvas", name="parallel-coordinates")
+               x_axis_location="above", output_backend="canvas", name="parallel-coordinates",
+               tags=[key])
     _style(p, data)
     alpha = min(0.9, max(0.06, 8 / math.sqrt(max(n, 1))))
     bg = p.multi_line("xs", "ys", source=lines, line_color=UNSELECTED_COLOR,
@@ -102,6 +108,8 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460):
     for box in brushes:
         p.add_layout(box)
     tooltips = [("run", "@name")] + [(a.name, f"@t{j}") for j, a in enumerate(data.axes)]
+    if data.groups:
+        tooltips.insert(1, ("sweep", "@group"))
     p.add_tools(HoverTool(renderers=[fg], tooltips=tooltips, line_policy="nearest"))
     if mapper is not None:
         p.add_layout(ColorBar(color_mapper=mapper, title=f"{data.metric} (best bright)",
@@ -112,10 +120,10 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460):
     table = DataTable(source=table_source, view=CDSView(filter=table_filter),
                       columns=run_table_columns(data.table_columns), width=width, height=360,
                       index_position=None, sortable=True, reorderable=False,
-                      name="run-table")
-    count = Div(text=f"<b>{n}</b> of {n} runs selected", name="selected-count",
+                      name="run-table", tags=[key])
+    count = Div(text=f"<b>{n}</b> of {n} runs selected", name="selected-count", tags=[key],
                 styles={"font-family": FONT, "font-size": "14px", "padding-top": "6px"})
-    top = Select(title="", value="0", width=190, name="top-select", options=[
+    top = Select(title="", value="0", width=190, name="top-select", tags=[key], options=[
         ("0", "all runs")] + [(str(f), f"top {f:.0%} by {data.metric}") for f in TOP_CHOICES])
     clear = Button(label="Clear selection", width=130, name="clear-button")
     args = dict(lines=lines, fg_filter=fg_filter, table_filter=table_filter, background=bg,
@@ -126,11 +134,32 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460):
         p.js_on_event(event, CustomJS(args={**args, "mode": mode}, code=_JS))
     top.js_on_change("value", CustomJS(args={**args, "mode": "top"}, code=_JS))
     clear.js_on_event("button_click", CustomJS(args={**args, "mode": "reset"}, code=_JS))
-    controls = row(count, top, clear)
+    extra = _group_controls(data, lines, draw, fg, mapper) if data.groups else []
+    controls = row(count, top, clear, *extra)
     heading = Div(text="Runs in the selection, best first (click a column header to sort)",
                   styles={"font-family": FONT, "font-size": "14px", "font-weight": "600",
                           "padding-top": "8px"})
     return column(controls, p, heading, table)
+
+
+def _group_controls(data: ParallelInput, lines, draw, fg, mapper) -> list:  # type: ignore[no-untyped-def]
+    """Colour lines by sweep or by the metric; a legend of the sweeps' colours."""
+    from reportgen.plots.compare import sweep_colors
+
+    colors = dict(zip(data.group_names, sweep_colors(len(data.group_names))))
+    lines.data["group"] = [data.groups[i] for i in draw]
+    lines.data["group_color"] = [colors[data.groups[i]] for i in draw]
+    fg.glyph.line_color = "group_color"
+    toggle = RadioButtonGroup(labels=["colour by sweep", "colour by metric"], active=0,
+                              name="colour-toggle")
+    toggle.js_on_change("active", CustomJS(args={"glyph": fg.glyph, "mapper": mapper}, code="""
+        glyph.line_color = this.active === 0 ? {field: "group_color"}
+                                             : {field: "value", transform: mapper};"""))
+    legend = Div(text=" ".join(
+        f'<span style="color:{c}">&#9632;</span>&nbsp;{html.escape(name)}'
+        for name, c in colors.items()), styles={"font-family": FONT, "font-size": "13px",
+                                                 "padding-top": "6px"})
+    return [toggle, legend]
 
 
 def _draw_order(data: ParallelInput) -> np.ndarray:
@@ -228,8 +257,10 @@ def choose_axes(sweep: Sweep, requested: tuple[str, ...] | None,
     return params + [sweep.metric.name]
 
 
-def parallel_input(sweep: Sweep, ov: Overview, axes: list[str]) -> ParallelInput:
-    """Runs in table order (best first, then runs without a value) mapped onto the axes."""
+def parallel_input(sweep: Sweep, ov: Overview, axes: list[str], group: str | None = None
+                   ) -> ParallelInput:
+    """Runs in table order (best first, then runs without a value) mapped onto the axes;
+    `group` names a column whose values colour the lines (the sweep, in a comparison)."""
     n = len(sweep.runs)
     unranked = np.setdiff1d(np.arange(n), ov.order, assume_unique=True)
     order = np.concatenate([ov.order, unranked]).astype(int)
@@ -260,6 +291,8 @@ def parallel_input(sweep: Sweep, ov: Overview, axes: list[str]) -> ParallelInput
         color_values=runs[sweep.metric.name].to_numpy(dtype=float), goal=sweep.metric.goal,
         metric=sweep.metric.name, rank=rank, ranked=len(ranked), signed=signed,
         tips=tips, table=table, table_columns=fields,
+        groups=tuple(str(v) for v in runs[group]) if group else (),
+        group_names=tuple(dict.fromkeys(str(v) for v in sweep.runs[group])) if group else (),
     )
 
 

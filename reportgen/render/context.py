@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from reportgen.diagnostics.compare import ComparisonInfo
 from reportgen.diagnostics.findings import ranked
 from reportgen.diagnostics.overview import Overview
 from reportgen.diagnostics.summary import Diagnostics
@@ -50,6 +51,17 @@ class SweepView:
 
 
 @dataclass(frozen=True)
+class ComparisonView:
+    names: tuple[str, ...]
+    metric: str
+    findings: tuple[tuple[str, str], ...]
+    table: Table
+    config_diff: Table | None
+    left_out: tuple[str, ...] = ()
+    divs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ReportView:
     title: str
     version: str
@@ -60,6 +72,7 @@ class ReportView:
     bokeh_script: str = ""
     data_json: str = ""
     summary: tuple[str, ...] = field(default_factory=tuple)
+    comparison: ComparisonView | None = None
 
 
 def anchor_for(name: str, used: set[str]) -> str:
@@ -157,3 +170,18 @@ def _best_table(sweep: Sweep, ov: Overview) -> Table:
     numeric = tuple([True, False, False] + [True] * len(metrics) + [
         sweep.runs[p].dtype.kind in "fi" for p in sweep.param_names])
     return Table(header, tuple(rows), numeric)
+
+
+def comparison_context(info: ComparisonInfo) -> ComparisonView:
+    rows = tuple((name, f"{auc:.2f}", fmt_value(best), str(len(curve)))
+                 for name, auc, best, curve in zip(info.names, info.auc, info.best_at_budget,
+                                                   info.curves))
+    table = Table(("sweep", f"targets reached (area, first {info.budget} runs)",
+                   f"best {info.metric} after {info.budget} runs", "runs"), rows,
+                  (False, True, True, True))
+    diff = Table(("config key", *info.names), tuple(
+        (k, *(fmt_value(x) if x is not None else "–" for x in v)) for k, v in info.config_diff)
+    ) if info.config_diff else None
+    return ComparisonView(info.names, info.metric,
+                          tuple((f.severity, f.message) for f in info.findings), table, diff,
+                          info.left_out)
