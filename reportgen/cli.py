@@ -76,12 +76,14 @@ def main() -> None:
 @click.option("--offline", is_flag=True, help="Never fetch: use cached W&B sweeps only.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
               help="Seconds to wait for each W&B request.")
+@click.option("--history", is_flag=True,
+              help="Also fetch each W&B run's metric history (best value over the run).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or fetch summary.")
 def build(sources: tuple[str, ...], output: Path, json_path: Path | None,
           summary_md: Path | None, metric: str | None, goal: str | None,
           sweep_config: Path | None, params: str | None, axes: str | None, axis_order: str,
           where: str | None, deterministic: bool, cache_dir: Path | None, refresh: bool,
-          offline: bool, timeout: float, quiet: bool) -> None:
+          offline: bool, timeout: float, history: bool, quiet: bool) -> None:
     """Build one HTML report from one or more sweeps."""
     from reportgen.config import FetchOptions, ReportConfig
 
@@ -99,7 +101,7 @@ def build(sources: tuple[str, ...], output: Path, json_path: Path | None,
             sweep_config_path=str(sweep_config) if sweep_config else None,
             params=_split(params), axes=_split(axes), where=where, deterministic=deterministic,
             fetch=FetchOptions(cache_dir=cache_dir, refresh=refresh, offline=offline,
-                               quiet=quiet, timeout=timeout),
+                               quiet=quiet, timeout=timeout, history=history, metric=metric),
         )
         result = build_report(config)
         runs = sum(len(s.runs) for s in result.sweeps)

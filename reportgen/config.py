@@ -16,6 +16,8 @@ class FetchOptions:
     offline: bool = False  # never fetch: the cache or an error
     quiet: bool = False  # no progress bar, no summary line
     timeout: float = 60.0  # seconds per request
+    history: bool = False  # also fetch each run's sampled metric history
+    metric: str | None = None  # the metric whose history to fetch (default: the config's)
 
 
 @dataclass(frozen=True)

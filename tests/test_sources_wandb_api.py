@@ -199,3 +199,27 @@ def test_two_cloud_sweeps_and_a_csv_compare_on_one_page(backend, tmp_path):
     assert doc["comparison"]["sweeps"] == ["lr-search", "second", "export"]
     assert doc["comparison"]["budget"] == 20
     assert backend.count("Runs") == 2 and backend.count("Run") == 0
+
+
+def test_history_is_fetched_in_parallel_cached_and_compared_with_the_final_value(backend,
+                                                                                 tmp_path):
+    sweep = backend.sweeps[("team", "proj", "abc123")]
+    for i, run in enumerate(sweep.runs):
+        final = run["summary"].get("val_loss")
+        if final is None:
+            continue
+        # every fourth run was better half-way than at the end
+        dip = final - 0.5 if i % 4 == 0 else final
+        sweep.history[run["id"]] = [{"_step": 0, "val_loss": final + 1},
+                                    {"_step": 1, "val_loss": dip}, {"_step": 2, "val_loss": final}]
+    with Server(backend) as url:
+        proc = run_cli(url, tmp_path, "wandb://team/proj/abc123", "--history", "-o", "r.html",
+                       "--json", "r.json")
+        assert proc.returncode == 0, proc.stderr
+        assert backend.count("RunSampledHistory") == 80  # one request per run, no more
+        again = run_cli(url, tmp_path, "wandb://team/proj/abc123", "--history", "-o", "s.html")
+        assert backend.count("RunSampledHistory") == 80  # the cache holds the histories
+    assert again.returncode == 0 and "from the cache" in again.stderr
+    doc = json.loads((tmp_path / "r.json").read_text())
+    finding = next(f for f in doc["sweeps"][0]["findings"] if f["kind"] == "history")
+    assert finding["evidence"] == {"runs": 19, "of": 76}

@@ -131,6 +131,9 @@ def _findings(sweep: Sweep, counts: dict[str, int], best: dict[str, Any] | None,
         out.append(Finding("running", "notice",
                            f"{counts['running']} runs were still running when the data was read.",
                            {"running": counts["running"]}))
+    best_column = f"{sweep.metric.name}.best"
+    if best_column in sweep.runs:
+        out.extend(_history_disagreement(sweep, best_column))
     if evaluated < DESCRIBE_ONLY:
         out.append(Finding(
             "small_sweep", "notice",
@@ -140,3 +143,23 @@ def _findings(sweep: Sweep, counts: dict[str, int], best: dict[str, Any] | None,
         ))
     return out
 
+
+
+def _history_disagreement(sweep: Sweep, best_column: str) -> list[Finding]:
+    """Runs whose final value is clearly worse than the best they reached while training."""
+    final = sweep.runs[sweep.metric.name].to_numpy(dtype=float) * sweep.metric.sign
+    best = sweep.runs[best_column].to_numpy(dtype=float) * sweep.metric.sign
+    ok = np.isfinite(final) & np.isfinite(best)
+    if ok.sum() < 2:
+        return []
+    spread = float(np.subtract(*np.percentile(final[ok], [75, 25]))) or float(np.std(final[ok]))
+    worse = ok & (final - best > 0.1 * spread) if spread > 0 else ok & (final > best)
+    if not worse.any():
+        return []
+    share = worse.sum() / ok.sum()
+    return [Finding(
+        "history", "notice" if share >= 0.1 else "info",
+        f"{int(worse.sum())} of {int(ok.sum())} runs ended clearly worse than the best "
+        f"{sweep.metric.name} they reached during training (final against best over the "
+        "run's history): checkpoint selection or early stopping would rank them differently.",
+        {"runs": int(worse.sum()), "of": int(ok.sum())})]

@@ -27,6 +27,8 @@ from reportgen.sources import wandb_cache
 from reportgen.sources.frame import finish_frame
 
 PER_PAGE = 500
+HISTORY_SAMPLES = 500
+HISTORY_THREADS = 8
 API_STARTED = False  # set once wandb.Api() ran: the CLI then exits without wandb's teardown
 _SOURCE = re.compile(
     r"^(?:wandb://|https?://(?:www\.)?wandb\.ai/)([^/?#]+)/([^/?#]+)/(?:sweeps/)?([^/?#]+)/?"
@@ -65,7 +67,9 @@ def load(source: str, options: FetchOptions | None = None) -> list[LoadedSweep] 
             raise SourceError(f"{label}: the cached copy {exc}; run without --offline") from None
         warnings.append(f"the cached copy of {label} {exc}: fetched it again")
     note = None
-    if doc is not None and not options.refresh and (wandb_cache.settled(doc) or options.offline):
+    wants_history = options.history and doc is not None and not doc.get("history_metric")
+    if doc is not None and not options.refresh and not (wants_history and not options.offline) \
+            and (wandb_cache.settled(doc) or options.offline):
         note = f"read {len(doc['runs'])} runs of {label} from the cache ({path}), " \
                f"fetched {doc['fetched_at']}"
         if not wandb_cache.settled(doc):
@@ -100,7 +104,9 @@ def fetch(entity: str, project: str, sweep_id: str, options: FetchOptions
     """The sweep and all its runs, as a cache document; and the number of pages read."""
     label = f"{entity}/{project}/{sweep_id}"
     runs: dict[str, dict[str, Any]] = {}
+    handles: dict[str, Any] = {}
     expected: int | None = None
+    metric = None
     try:
         wandb, api = _api(options)
         sweep = api.sweep(label)
@@ -116,10 +122,17 @@ def fetch(entity: str, project: str, sweep_id: str, options: FetchOptions
         for run in paginator:
             if expected is None:
                 expected = _length(paginator)
-            runs.setdefault(run.id, _run_record(run))
+            if run.id not in runs:
+                runs[run.id] = _run_record(run)
+                handles[run.id] = run
             progress.update(len(runs), expected)
         progress.done()
         config = dict(sweep.config or {})
+        metric = options.metric or (config.get("metric") or {}).get("name")
+        if options.history and not metric:
+            raise SourceError(f"{label}: --history needs the metric: pass --metric NAME")
+        if options.history and metric:
+            _histories(handles, runs, metric)
         state = str(sweep.state or "")
         name = getattr(sweep, "name", None) or config.get("name") or sweep_id
     except SourceError:
@@ -141,8 +154,29 @@ def fetch(entity: str, project: str, sweep_id: str, options: FetchOptions
            "fetched_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
            "sweep": {"name": name, "state": state, "method": config.get("method"),
                      "config": config, "run_count": expected},
+           "history_metric": metric if options.history else None,
            "runs": list(runs.values())}
     return doc, pages
+
+
+def _histories(handles: dict[str, Any], runs: dict[str, dict[str, Any]], metric: str) -> None:
+    """Each run's sampled history of `metric` (one request a run, a bounded thread pool):
+    its minimum and maximum go into the record as `history: {"min", "max", "points"}`."""
+    import math
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(run_id: str) -> tuple[str, dict[str, Any] | None]:
+        rows = handles[run_id].history(keys=[metric], samples=HISTORY_SAMPLES, pandas=False)
+        values = [r.get(metric) for r in rows]
+        finite = [float(v) for v in values if isinstance(v, (int, float))
+                  and math.isfinite(float(v))]
+        if not finite:
+            return run_id, None
+        return run_id, {"min": min(finite), "max": max(finite), "points": len(finite)}
+
+    with ThreadPoolExecutor(max_workers=HISTORY_THREADS) as pool:
+        for run_id, summary in pool.map(one, list(handles)):
+            runs[run_id]["history"] = summary
 
 
 def _length(paginator: Any) -> int | None:
@@ -208,14 +242,23 @@ def to_loaded(doc: dict[str, Any], source: str, warnings: list[str], notes: list
         columns=["run_id", "name", "state", "created_at", "finished_at", "runtime_s"])
     origin = f"wandb://{doc['entity']}/{doc['project']}/{doc['sweep_id']}"
     runs, frame_warnings = finish_frame(frame, params + metrics, origin)
+    history_best = None
+    metric = doc.get("history_metric")
+    if metric:
+        history_best = pd.DataFrame(
+            [{f"{metric}.min": (r.get("history") or {}).get("min"),
+              f"{metric}.max": (r.get("history") or {}).get("max")} for r in records],
+            index=pd.Index([r["run_id"] for r in records], name="run_id"), dtype=float)
+        notes = notes + [f"history of {metric} fetched for {len(records)} runs "
+                         f"({HISTORY_SAMPLES} samples at most each)"]
     if runs.empty:
         raise SourceError(f"{origin} has no runs yet")
     sweep = doc["sweep"]
     return LoadedSweep(
         name=sweep.get("name") or doc["sweep_id"], source=source, runs=runs,
         sweep_id=doc["sweep_id"], method=sweep.get("method"), config=sweep.get("config") or None,
-        param_names=params, metric_names=metrics, warnings=warnings + frame_warnings,
-        notes=notes)
+        param_names=params, metric_names=metrics, history_best=history_best,
+        warnings=warnings + frame_warnings, notes=notes)
 
 
 def describe_error(exc: Exception, label: str, options: FetchOptions) -> str:
