@@ -8,11 +8,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from reportgen import __version__
 from reportgen.errors import ReportgenError
+
+if TYPE_CHECKING:
+    from reportgen.config import ReportConfig
 
 BUILD_EXAMPLES = """
 \b
@@ -49,69 +53,129 @@ def main() -> None:
     """Turn the runs of hyperparameter sweeps into one self-contained HTML report."""
 
 
+def source_options(command):  # type: ignore[no-untyped-def]
+    """The options that say what to read and how: shared by `build` and `suggest`."""
+    options = [
+        click.argument("sources", nargs=-1, metavar="[SOURCE ...]"),
+        click.option("--metric",
+                     help="The column to optimise (default: the sweep config's metric)."),
+        click.option("--goal", type=click.Choice(["minimize", "maximize"]),
+                     help="Whether smaller or larger metric values are better."),
+        click.option("--sweep-config",
+                     type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="The W&B sweep config (YAML) the runs came from: declares "
+                          "parameters."),
+        click.option("--params", help="Comma-separated parameter columns, e.g. lr,batch_size."),
+        click.option("--where",
+                     help='Keep only matching runs, e.g. "val_loss < 0.5 and opt == adam".'),
+        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                     help="Where fetched W&B sweeps are cached (default: ~/.cache/reportgen)."),
+        click.option("--refresh", is_flag=True, help="Fetch W&B sweeps even when cached."),
+        click.option("--offline", is_flag=True, help="Never fetch: use cached W&B sweeps only."),
+        click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
+                     help="Seconds to wait for each W&B request."),
+        click.option("--history", is_flag=True,
+                     help="Also fetch each W&B run's metric history (best value over the run)."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar or fetch summary."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _config(output: Path, sources: tuple[str, ...], metric: str | None, goal: str | None,
+            sweep_config: Path | None, params: str | None, where: str | None,
+            cache_dir: Path | None, refresh: bool, offline: bool, timeout: float,
+            history: bool, quiet: bool, **extra: Any) -> ReportConfig:
+    from reportgen.config import FetchOptions, ReportConfig
+    from reportgen.space import load_sweep_config
+
+    if refresh and offline:
+        raise click.UsageError("--refresh and --offline contradict each other")
+    return ReportConfig(
+        sources=sources or ("demo",), output=output, metric=metric, goal=goal,
+        sweep_config=load_sweep_config(sweep_config) if sweep_config else None,
+        sweep_config_path=str(sweep_config) if sweep_config else None,
+        params=_split(params), where=where,
+        fetch=FetchOptions(cache_dir=cache_dir, refresh=refresh, offline=offline, quiet=quiet,
+                           timeout=timeout, history=history, metric=metric),
+        **extra)
+
+
 @main.command(epilog=BUILD_EXAMPLES)
-@click.argument("sources", nargs=-1, metavar="[SOURCE ...]")
+@source_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("report.html"), show_default=True, help="The HTML file to write.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the report's data as JSON (schema in README).")
 @click.option("--summary-md", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write a Markdown summary (for a PR comment or a CI job summary).")
-@click.option("--metric", help="The column to optimise (default: the sweep config's metric).")
-@click.option("--goal", type=click.Choice(["minimize", "maximize"]),
-              help="Whether smaller or larger metric values are better.")
-@click.option("--sweep-config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The W&B sweep config (YAML) the runs came from: declares parameters.")
-@click.option("--params", help="Comma-separated parameter columns, e.g. lr,batch_size.")
 @click.option("--axes", help="Comma-separated axes of the parallel coordinates, in order.")
 @click.option("--axis-order", type=click.Choice(["importance", "config"]), default="importance",
               show_default=True, help="Default axis order: most important parameter first, "
               "or the sweep config's order.")
-@click.option("--where", help='Keep only matching runs, e.g. "val_loss < 0.5 and opt == adam".')
 @click.option("--deterministic", is_flag=True,
               help="Byte-identical output for the same input (fixed timestamp and ids).")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where fetched W&B sweeps are cached (default: ~/.cache/reportgen).")
-@click.option("--refresh", is_flag=True, help="Fetch W&B sweeps even when cached.")
-@click.option("--offline", is_flag=True, help="Never fetch: use cached W&B sweeps only.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
-              help="Seconds to wait for each W&B request.")
-@click.option("--history", is_flag=True,
-              help="Also fetch each W&B run's metric history (best value over the run).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar or fetch summary.")
-def build(sources: tuple[str, ...], output: Path, json_path: Path | None,
-          summary_md: Path | None, metric: str | None, goal: str | None,
-          sweep_config: Path | None, params: str | None, axes: str | None, axis_order: str,
-          where: str | None, deterministic: bool, cache_dir: Path | None, refresh: bool,
-          offline: bool, timeout: float, history: bool, quiet: bool) -> None:
+def build(output: Path, json_path: Path | None, summary_md: Path | None, axes: str | None,
+          axis_order: str, deterministic: bool, **source: Any) -> None:
     """Build one HTML report from one or more sweeps."""
-    from reportgen.config import FetchOptions, ReportConfig
-
-    if refresh and offline:
-        raise click.UsageError("--refresh and --offline contradict each other")
 
     def run() -> None:
         from reportgen.pipeline import build_report
-        from reportgen.space import load_sweep_config
 
-        config = ReportConfig(
-            sources=sources or ("demo",), output=output, json_path=json_path,
-            summary_md=summary_md, axis_order=axis_order, metric=metric,
-            goal=goal, sweep_config=load_sweep_config(sweep_config) if sweep_config else None,
-            sweep_config_path=str(sweep_config) if sweep_config else None,
-            params=_split(params), axes=_split(axes), where=where, deterministic=deterministic,
-            fetch=FetchOptions(cache_dir=cache_dir, refresh=refresh, offline=offline,
-                               quiet=quiet, timeout=timeout, history=history, metric=metric),
-        )
+        config = _config(output, json_path=json_path, summary_md=summary_md,
+                         axes=_split(axes), axis_order=axis_order,
+                         deterministic=deterministic, **source)
         result = build_report(config)
         runs = sum(len(s.runs) for s in result.sweeps)
         size = result.output.stat().st_size / 1e6
-        if not quiet:
+        if not source["quiet"]:
             click.echo(f"wrote {result.output} ({len(result.sweeps)} sweep(s), {runs} runs, "
                        f"{size:.1f} MB)")
         for sweep in result.sweeps:
             for warning in sweep.warnings:
                 click.echo(f"Warning: {warning}", err=True)
+
+    _guarded(run)
+
+
+SUGGEST_EXAMPLES = """
+\b
+Examples:
+  reportgen suggest demo:random -o next.yaml
+  reportgen suggest wandb://team/project/abc123 -o next.yaml && wandb sweep next.yaml
+  reportgen suggest wandb_export.csv --sweep-config sweep.yaml -o next.yaml
+"""
+
+
+@main.command(epilog=SUGGEST_EXAMPLES)
+@source_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("next.yaml"), show_default=True,
+              help="The W&B sweep config (YAML) to write.")
+def suggest(output: Path, **source: Any) -> None:
+    """Propose the next, narrower W&B sweep config from the best region of ONE sweep."""
+
+    def run() -> None:
+        from reportgen.errors import ConfigError
+        from reportgen.pipeline import propose
+        from reportgen.render.html import check_writable, write_atomic
+
+        check_writable(output)
+        config = _config(output, **source)
+        proposals = propose(config)
+        if len(proposals) != 1:
+            names = ", ".join(s.name for s, _ in proposals)
+            raise ConfigError(f"suggest takes one sweep; the sources hold {len(proposals)} "
+                              f"({names}): name one, e.g. demo:random")
+        sweep, proposal = proposals[0]
+        write_atomic(output, proposal.yaml())
+        changed = [c.param for c in proposal.changes if c.old != c.new]
+        if not source["quiet"]:
+            what = ", ".join(changed) if changed else "nothing narrowed"
+            click.echo(f"wrote {output} (next sweep for {sweep.name}: {what})")
+        for warning in sweep.warnings:
+            click.echo(f"Warning: {warning}", err=True)
 
     _guarded(run)
 
@@ -140,6 +204,8 @@ def _guarded(action) -> None:  # type: ignore[no-untyped-def]
         action()
     except ReportgenError as exc:
         raise click.ClickException(str(exc)) from None
+    except click.ClickException:
+        raise
     except KeyboardInterrupt:
         click.echo("Error: interrupted", err=True)
         sys.exit(130)

@@ -24,6 +24,7 @@ from reportgen.render.context import (
 )
 from reportgen.resolve import resolve
 from reportgen.sources import load_source
+from reportgen.suggest import Suggestion, suggest
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,12 @@ class BuildResult:
     output: Path
     sweeps: tuple[Sweep, ...]
     document: dict
+
+
+def propose(config: ReportConfig) -> list[tuple[Sweep, Suggestion]]:
+    """`reportgen suggest`: the next sweep for each sweep of the sources."""
+    sweeps = gather(config)
+    return [(s, suggest(s, analyse(s, config.top_fraction))) for s in sweeps]
 
 
 def gather(config: ReportConfig) -> list[Sweep]:
@@ -47,13 +54,15 @@ def build_report(config: ReportConfig) -> BuildResult:
             check_writable(path)  # fail before the work, and never leave half the outputs
     sweeps = gather(config)
     analyses = [analyse(s, config.top_fraction) for s in sweeps]
+    proposals = [suggest(s, d) for s, d in zip(sweeps, analyses)]
     compared = comparison(sweeps, analyses)
     generated_at = _generated_at(config.deterministic)
-    data = doc.document([doc.sweep_entry(s, d) for s, d in zip(sweeps, analyses)], generated_at)
+    data = doc.document([doc.sweep_entry(s, d, p) for s, d, p in
+                         zip(sweeps, analyses, proposals)], generated_at)
     if len(sweeps) > 1:
         data["comparison"] = compared.to_json() if compared else None
     data_json = doc.to_json(data)
-    html = _page(sweeps, analyses, compared, config, generated_at, data_json)
+    html = _page(sweeps, analyses, proposals, compared, config, generated_at, data_json)
     if config.json_path is not None:
         write_atomic(config.json_path, data_json)
     if config.summary_md is not None:
@@ -64,8 +73,9 @@ def build_report(config: ReportConfig) -> BuildResult:
     return BuildResult(config.output, tuple(sweeps), data)
 
 
-def _page(sweeps: list[Sweep], analyses: list[Diagnostics], compared: ComparisonInfo | None,
-          config: ReportConfig, generated_at: str, data_json: str) -> str:
+def _page(sweeps: list[Sweep], analyses: list[Diagnostics], proposals: list[Suggestion],
+          compared: ComparisonInfo | None, config: ReportConfig, generated_at: str,
+          data_json: str) -> str:
     import bokeh
     from bokeh.embed import components
     from bokeh.embed.bundle import bundle_for_objs_and_resources
@@ -80,7 +90,7 @@ def _page(sweeps: list[Sweep], analyses: list[Diagnostics], compared: Comparison
         views: list[SweepView] = []
         layouts: dict[str, object] = {}
         used: set[str] = set()
-        for sweep, d in zip(sweeps, analyses):
+        for sweep, d, proposal in zip(sweeps, analyses, proposals):
             axes = choose_axes(sweep, config.axes, d.importance.order()
                                if config.axis_order == "importance" else None)
             anchor = anchor_for(sweep.name, used)
@@ -92,7 +102,7 @@ def _page(sweeps: list[Sweep], analyses: list[Diagnostics], compared: Comparison
             layouts[f"{anchor}/coverage"] = figs.coverage_plot(d.coverage)
             if d.importance.params:
                 layouts[f"{anchor}/importance"] = figs.importance_plot(d.importance)
-            views.append(sweep_view(sweep, d, anchor, constant_params(sweep), axes))
+            views.append(sweep_view(sweep, d, anchor, constant_params(sweep), axes, proposal))
         comparison_view = None
         if compared is not None:
             from reportgen.diagnostics.overview import overview as rank_runs

@@ -230,3 +230,14 @@ def test_comparison_lines_switch_between_sweep_and_metric_colours(open_page, dem
         .find(m => m.name === 'colour-toggle').active = 1; }""")
     assert page.evaluate(colour) == "value"
     assert problems == []
+
+
+def test_the_next_sweep_yaml_can_be_copied(open_page, demo_html):
+    page, problems = open_page(demo_html)
+    button = page.locator(f'button.copy[data-target="{RANDOM}-next"]')
+    button.scroll_into_view_if_needed()
+    button.click()
+    page.wait_for_timeout(300)
+    assert button.inner_text() in ("Copied", "Selected: press Ctrl+C")
+    assert "log_uniform_values" in page.locator(f"#{RANDOM}-next").inner_text()
+    assert problems == []

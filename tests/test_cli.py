@@ -17,17 +17,17 @@ def data_block(html: str) -> dict:
     return json.loads(m.group(1))
 
 
-@pytest.mark.parametrize("command", [[], ["build"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["suggest"]])
 def test_every_command_has_help_with_examples(cli, command):
     result = cli(*command, "--help")
     assert result.exit_code == 0
     assert "Usage:" in result.output
     if command:
-        assert "Examples:" in result.output and "reportgen build" in result.output
+        assert "Examples:" in result.output and f"reportgen {command[0]}" in result.output
 
 
 def test_every_command_is_covered_by_the_help_test():
-    assert set(main.commands) == {"build"}
+    assert set(main.commands) == {"build", "suggest"}
 
 
 def test_version(cli):
@@ -133,3 +133,32 @@ def test_python_dash_m_and_axes_option(tmp_path):
     assert proc.returncode == 0 and proc.stderr == ""
     html = out.read_text()
     assert "3 axes" in html
+
+
+def test_suggest_writes_a_valid_yaml_for_one_sweep(cli, tmp_path):
+    import yaml
+
+    out = tmp_path / "next.yaml"
+    result = cli("suggest", "demo:random", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"wrote {out} (next sweep for demo-random: learning_rate")
+    config = yaml.safe_load(out.read_text())
+    assert config["parameters"]["learning_rate"]["distribution"] == "log_uniform_values"
+    assert config["metric"] == {"name": "val_loss", "goal": "minimize"}
+    many = cli("suggest", "demo", "-o", tmp_path / "x.yaml")
+    assert many.exit_code == 1
+    assert many.stderr.strip() == ("Error: suggest takes one sweep; the sources hold 3 "
+                                   "(demo-grid, demo-random, demo-bayes): name one, e.g. "
+                                   "demo:random")
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_report_json_holds_the_next_sweep(cli, tmp_path):
+    cli("build", "demo:random", "-o", tmp_path / "r.html", "--json", tmp_path / "r.json")
+    entry = json.loads((tmp_path / "r.json").read_text())["sweeps"][0]
+    assert entry["next_sweep"]["parameters"]["optimizer"]["values"] == ["adam", "rmsprop"]
+    changes = {c["param"]: c for c in entry["next_sweep_changes"]}
+    assert set(changes["learning_rate"]) == {"param", "old", "new", "reason"}
+    assert changes["optimizer"]["new"] == "adam, rmsprop"
+    html = (tmp_path / "r.html").read_text()
+    assert "Next sweep" in html and "Copy YAML" in html

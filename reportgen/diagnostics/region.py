@@ -34,6 +34,12 @@ class LevelEnrichment:
     p_depleted: float
     q_enriched: float = math.nan
     q_depleted: float = math.nan
+    p_worse: float = math.nan  # Mann–Whitney: runs with this level score worse than the rest
+    q_worse: float = math.nan
+    # the same test among the runs inside the PRIM box without this parameter's restriction:
+    # where the other parameters are good, is this level still worse?
+    p_worse_box: float = math.nan
+    q_worse_box: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,9 @@ class RegionInfo:
                     "enrichment": [{"level": _plain(e.level), "top": e.top, "total": e.total,
                                     "lift": e.lift, "p_enriched": e.p_enriched,
                                     "p_depleted": e.p_depleted, "q_enriched": e.q_enriched,
-                                    "q_depleted": e.q_depleted} for e in p.enrichment]}
+                                    "q_depleted": e.q_depleted, "q_worse": e.q_worse,
+                                    "q_worse_in_box": e.q_worse_box}
+                                   for e in p.enrichment]}
             else:
                 params[p.name] = {"low": p.low, "high": p.high, "scale": p.scale,
                                   "at_bound": p.at_bound, "all_low": p.all_low,
@@ -147,15 +155,19 @@ def _param(prep: Prepared, j: int, ev: np.ndarray, is_top: np.ndarray) -> ParamR
         kept = tuple(levels[i] for i in order if counts[i] > 0)
         enrichment = []
         big_n, big_k = int((codes >= 0).sum()), int((top_codes >= 0).sum())
+        s = prep.s[ev]
         for i, level in enumerate(levels):
             m = int((codes == i).sum())
             a = int((top_codes == i).sum())
             if m == 0:
                 continue
             lift = (a / big_k) / (m / big_n) if big_k else math.nan
+            inside, outside = s[codes == i], s[(codes != i) & (codes >= 0)]
+            worse = float(st.mannwhitneyu(inside, outside, alternative="greater").pvalue) \
+                if len(inside) >= 3 and len(outside) >= 3 else math.nan
             enrichment.append(LevelEnrichment(
                 level, a, m, lift, float(st.hypergeom.sf(a - 1, big_n, m, big_k)),
-                float(st.hypergeom.cdf(a, big_n, m, big_k))))
+                float(st.hypergeom.cdf(a, big_n, m, big_k)), p_worse=worse))
         return ParamRegion(spec.name, True, "categorical", levels=kept,
                            enrichment=tuple(enrichment))
     raw = prep.raw(j)[ev]
@@ -206,11 +218,12 @@ def _adjust(params: list[ParamRegion]) -> list[ParamRegion]:
     flat = [(i, e) for i, p in enumerate(params) for e in p.enrichment]
     q_en = stats.benjamini_hochberg([e.p_enriched for _, e in flat])
     q_de = stats.benjamini_hochberg([e.p_depleted for _, e in flat])
+    q_wo = stats.benjamini_hochberg([e.p_worse for _, e in flat])
     for i, p in enumerate(params):
         if p.categorical:
             updated = tuple(LevelEnrichment(**{**e.__dict__, "q_enriched": qe,
-                                               "q_depleted": qd})
-                            for (k, e), qe, qd in zip(flat, q_en, q_de) if k == i)
+                                               "q_depleted": qd, "q_worse": qw})
+                            for (k, e), qe, qd, qw in zip(flat, q_en, q_de, q_wo) if k == i)
             params[i] = ParamRegion(**{**p.__dict__, "enrichment": updated})
     return params
 
@@ -252,6 +265,13 @@ def _prim(prep: Prepared, ev: np.ndarray, is_top: np.ndarray, params: list[Param
             "box_high": to_value(spec, hi, prep.raw(j)) if restricted else None,
             "stability": float(freq_num[k]), "quasi_p": qp,
             "kept": restricted and freq_num[k] >= 0.6 and qp is not None and qp <= 0.05})
+    box_p = _level_tests_in_box(box, x, codes, s, categorical)
+    for k, j in enumerate(int(i) for i in categorical):
+        levels_p = box_p[k]
+        out[j] = ParamRegion(**{**out[j].__dict__, "enrichment": tuple(
+            LevelEnrichment(**{**e.__dict__, "p_worse_box": levels_p.get(_code_of(prep, j, e.level),
+                                                                          math.nan)})
+            for e in out[j].enrichment)})
     for k, j in enumerate(int(i) for i in categorical):
         restricted = bool(cat_r[k])
         qp = None if math.isnan(p_cat[k]) else float(p_cat[k])
@@ -260,7 +280,43 @@ def _prim(prep: Prepared, ev: np.ndarray, is_top: np.ndarray, params: list[Param
             **out[j].__dict__, "box_levels": levels, "stability": float(freq_cat[k]),
             "quasi_p": qp,
             "kept": restricted and freq_cat[k] >= 0.6 and qp is not None and qp <= 0.05})
+    flat = [(j, e) for j, p in enumerate(out) for e in p.enrichment]
+    q_box = stats.benjamini_hochberg([e.p_worse_box for _, e in flat])
+    for j in {j for j, _ in flat}:
+        out[j] = ParamRegion(**{**out[j].__dict__, "enrichment": tuple(
+            LevelEnrichment(**{**e.__dict__, "q_worse_box": q})
+            for (k, e), q in zip(flat, q_box) if k == j)})
     return box, float(box.coverage), float(box.density), out, subsampled
+
+
+def _code_of(prep: Prepared, j: int, level: Any) -> int:
+    from reportgen.resolve import level_key
+
+    keys = [level_key(v) for v in prep.levels[j]]
+    return keys.index(level_key(level)) if level_key(level) in keys else -1
+
+
+def _level_tests_in_box(box: prim.Box, x: np.ndarray, codes: np.ndarray, s: np.ndarray,
+                        categorical: np.ndarray) -> list[dict[int, float]]:
+    """Per categorical dimension: one-sided Mann–Whitney p of each level against the others,
+    among the runs inside the box with that dimension's restriction lifted."""
+    from scipy import stats as st
+
+    xx = np.where(np.isnan(x), -1.0, x)
+    out: list[dict[int, float]] = []
+    for k in range(len(categorical)):
+        levels = list(box.levels)
+        levels[k] = frozenset(np.unique(codes[:, k]).tolist())
+        relaxed = prim.Box(box.low, box.high, tuple(levels), 0, 0, 0)
+        inside = relaxed.contains(xx, codes)
+        result = {}
+        for code in np.unique(codes[inside, k]):
+            a = s[inside & (codes[:, k] == code)]
+            b = s[inside & (codes[:, k] != code)]
+            if len(a) >= 3 and len(b) >= 3:
+                result[int(code)] = float(st.mannwhitneyu(a, b, alternative="greater").pvalue)
+        out.append(result)
+    return out
 
 
 def _findings(prep: Prepared, info: RegionInfo) -> list[Finding]:
@@ -269,7 +325,8 @@ def _findings(prep: Prepared, info: RegionInfo) -> list[Finding]:
     low_conf = " (low confidence: few runs)" if prep.confidence == "low" else ""
     for p in info.params:
         if p.categorical:
-            depleted = [e for e in p.enrichment if e.q_depleted < 0.05]
+            depleted = [e for e in p.enrichment if e.q_depleted < 0.05
+                        or (min(e.q_worse, e.q_worse_box) < 0.05 and e.top <= 1)]
             enriched = [e for e in p.enrichment if e.q_enriched < 0.05]
             if enriched:
                 e = enriched[0]

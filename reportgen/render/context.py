@@ -13,6 +13,7 @@ from reportgen.diagnostics.overview import Overview
 from reportgen.diagnostics.summary import Diagnostics
 from reportgen.formatting import fmt_duration, fmt_number, fmt_value
 from reportgen.model import STATES, Sweep
+from reportgen.suggest import Suggestion
 
 BEST_ROWS = 10
 
@@ -47,6 +48,9 @@ class SweepView:
     importance_table: Table | None = None
     importance_caption: str = ""
     config_yaml: str = ""
+    next_yaml: str = ""
+    next_table: Table | None = None
+    next_notes: tuple[str, ...] = ()
     divs: dict[str, str] = field(default_factory=dict)  # plot name → Bokeh div
 
 
@@ -85,7 +89,7 @@ def anchor_for(name: str, used: set[str]) -> str:
 
 
 def sweep_view(sweep: Sweep, d: Diagnostics, anchor: str, constants: dict[str, str],
-               axes: list[str]) -> SweepView:
+               axes: list[str], proposal: Suggestion | None = None) -> SweepView:
     from reportgen.render import diagnostics_view as dv
 
     ov = d.overview
@@ -141,6 +145,11 @@ def sweep_view(sweep: Sweep, d: Diagnostics, anchor: str, constants: dict[str, s
         region_table=dv.region_table(d) if reg.params else None, region_caption=reg_caption,
         importance_table=dv.importance_table(d) if imp.params else None,
         importance_caption=imp_caption, config_yaml=config_yaml,
+        next_yaml=proposal.yaml() if proposal else "",
+        next_table=Table(("parameter", "was", "proposed", "why"),
+                         tuple((c.param, c.old, c.new, c.reason) for c in proposal.changes))
+        if proposal and proposal.changes else None,
+        next_notes=proposal.notes if proposal else (),
     )
 
 

@@ -9,11 +9,13 @@ from typing import Any
 from reportgen import __version__
 from reportgen.diagnostics.summary import Diagnostics
 from reportgen.model import Sweep
+from reportgen.suggest import Suggestion
 
 SCHEMA_VERSION = 1
 
 
-def sweep_entry(sweep: Sweep, d: Diagnostics) -> dict[str, Any]:
+def sweep_entry(sweep: Sweep, d: Diagnostics, proposal: Suggestion | None = None
+                ) -> dict[str, Any]:
     ov = d.overview
     return {
         "name": sweep.name,
@@ -31,6 +33,8 @@ def sweep_entry(sweep: Sweep, d: Diagnostics) -> dict[str, Any]:
         "best_region": d.region.to_json(),
         "importance": d.importance.to_json(),
         "findings": [f.to_json() for f in d.findings],
+        "next_sweep": proposal.config if proposal else None,
+        "next_sweep_changes": [c.to_json() for c in proposal.changes] if proposal else [],
     }
 
 
