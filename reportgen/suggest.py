@@ -64,11 +64,17 @@ class Suggestion:
         """The config as YAML, the evidence for every change in comments above it."""
         import yaml
 
-        lines = ["# Next sweep proposed by reportgen from the best region of the last one."]
-        lines += [f"# {note}" for note in self.notes]
-        for c in self.changes:
-            lines.append(f"# {c.param}: {c.old} -> {c.new}: {c.reason}")
-        body = yaml.safe_dump(self.config, sort_keys=False, allow_unicode=True)
+        import textwrap
+
+        texts = ["Next sweep proposed by reportgen from the best region of the last one."]
+        texts += list(self.notes)
+        texts += [f"{c.param}: {c.old} -> {c.new}: {c.reason}" for c in self.changes]
+        lines = []
+        for text in texts:
+            lines += textwrap.wrap(text, width=92, initial_indent="# ",
+                                   subsequent_indent="#     ", break_on_hyphens=False)
+        body = yaml.safe_dump(self.config, sort_keys=False, allow_unicode=True,
+                              default_flow_style=None, width=100)
         return "\n".join(lines) + "\n" + body
 
 

@@ -40,6 +40,7 @@ def test_random_sweep_proposal_is_valid_narrow_on_a_log_scale_and_explained():
     reasons = {c.param: c.reason for c in p.changes}
     assert reasons["noise"].startswith("kept:") and "narrowed" in reasons["learning_rate"]
     assert all(f"# {c.param}:" in text for c in p.changes)
+    assert max(len(line) for line in text.splitlines()) <= 100
     assert p.config["metric"] == {"name": "loss", "goal": "minimize"}
     assert p.config["method"] == "bayes" and 20 <= p.config["run_cap"] <= 200
 
