@@ -62,9 +62,9 @@ class Suggestion:
 
     def yaml(self) -> str:
         """The config as YAML, the evidence for every change in comments above it."""
-        import yaml
-
         import textwrap
+
+        import yaml
 
         texts = ["Next sweep proposed by reportgen from the best region of the last one."]
         texts += list(self.notes)

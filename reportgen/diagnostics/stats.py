@@ -10,35 +10,27 @@ NULL_RUNS = 500  # the Monte-Carlo null, and the runs compared with it, at most 
 NULL_DRAWS = 100
 
 
-def holm(pvalues: list[float]) -> list[float]:
-    """Holm–Bonferroni adjusted p-values (NaN stays NaN)."""
+def _adjusted(pvalues: list[float], adjust) -> list[float]:  # type: ignore[no-untyped-def]
+    """Apply `adjust(sorted_p) -> adjusted` to the p-values that are not NaN, in rank order."""
     p = np.asarray(pvalues, dtype=float)
     out = np.full(len(p), np.nan)
     ok = np.flatnonzero(~np.isnan(p))
-    if not len(ok):
-        return out.tolist()
-    order = ok[np.argsort(p[ok])]
-    m = len(order)
-    running = 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p[i]))
-        out[i] = running
+    if len(ok):
+        order = ok[np.argsort(p[ok], kind="stable")]
+        out[order] = np.minimum(adjust(p[order]), 1.0)
     return out.tolist()
+
+
+def holm(pvalues: list[float]) -> list[float]:
+    """Holm–Bonferroni adjusted p-values (NaN stays NaN)."""
+    return _adjusted(pvalues, lambda p: np.maximum.accumulate(
+        (len(p) - np.arange(len(p))) * p))
 
 
 def benjamini_hochberg(pvalues: list[float]) -> list[float]:
     """Benjamini–Hochberg q-values (NaN stays NaN)."""
-    p = np.asarray(pvalues, dtype=float)
-    out = np.full(len(p), np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    if not len(ok):
-        return out.tolist()
-    order = ok[np.argsort(p[ok])]
-    m = len(order)
-    q = p[order] * m / np.arange(1, m + 1)
-    q = np.minimum.accumulate(q[::-1])[::-1]
-    out[order] = np.minimum(q, 1.0)
-    return out.tolist()
+    return _adjusted(pvalues, lambda p: np.minimum.accumulate(
+        (p * len(p) / np.arange(1, len(p) + 1))[::-1])[::-1])
 
 
 def harmonic(n: int) -> float:
