@@ -28,6 +28,11 @@ def fmt_number(value: float | None, digits: int = 4) -> str:
     return f"{v:.{digits}g}"
 
 
+def is_missing(value: Any) -> bool:
+    """None, NaN and NaT: a cell with no value."""
+    return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
 def fmt_value(value: Any) -> str:
     """Any cell: numbers through fmt_number, missing as an en dash, text as is."""
     if value is None or value is pd.NaT:

@@ -213,6 +213,13 @@ def _with_seen_levels(spec: ParamSpec, values: pd.Series, origin: str, warnings:
     return dataclasses.replace(spec, levels=spec.levels + tuple(extra))
 
 
+def varies(spec: ParamSpec, values: pd.Series) -> bool:
+    """Not declared constant, and more than one distinct value among the runs."""
+    if spec.kind == "constant":
+        return False
+    return len({level_key(v) for v in values.dropna()}) > 1
+
+
 def level_key(value: Any) -> str:
     """Categorical levels compare by value: 32, 32.0 and '32' are the same level."""
     if isinstance(value, bool):

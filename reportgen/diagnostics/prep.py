@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from reportgen.model import ParamSpec, Sweep
-from reportgen.resolve import level_key
+from reportgen.resolve import level_key, varies
 
 DESCRIBE_ONLY = 10  # fewer evaluated runs: describe only
 LOW_CONFIDENCE = 30  # fewer: results labelled low confidence
@@ -83,7 +83,7 @@ def prepare(sweep: Sweep) -> Prepared:
     values = runs[sweep.metric.name].to_numpy(dtype=float)[rows]
     ok = (runs["state"].to_numpy()[rows] == "finished") & np.isfinite(values)
     s = np.where(ok, values * sweep.metric.sign, np.nan)
-    params = tuple(p for p in sweep.space.params if _varies(p, runs[p.name]))
+    params = tuple(p for p in sweep.space.params if varies(p, runs[p.name]))
     rng = np.random.default_rng(SEED)
     n, d = len(rows), len(params)
     u = np.zeros((n, d))
@@ -107,12 +107,6 @@ def _seconds(times: pd.Series, start: pd.Timestamp) -> np.ndarray:
     if pd.isna(start):
         return np.full(len(times), np.nan)
     return ((times - start).dt.total_seconds()).to_numpy(dtype=float)
-
-
-def _varies(spec: ParamSpec, values: pd.Series) -> bool:
-    if spec.kind == "constant":
-        return False
-    return len({level_key(v) for v in values.dropna()}) > 1
 
 
 def pit(spec: ParamSpec, values: pd.Series, rng: np.random.Generator) -> np.ndarray:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reportgen.formatting import fmt_number, fmt_value
+from reportgen.formatting import fmt_number, fmt_value, is_missing
 from reportgen.model import ParamSpec
 from reportgen.resolve import level_key
 
@@ -52,14 +52,10 @@ def _categorical(name: str, values: pd.Series, levels: list, is_metric: bool) ->
             levels.append(v)
     n = len(levels)
     spots = [0.5] if n == 1 else [i / (n - 1) for i in range(n)]
-    pos = np.array([MISSING_Y if _missing(v) else spots[index[level_key(v)]] for v in values],
+    pos = np.array([MISSING_Y if is_missing(v) else spots[index[level_key(v)]] for v in values],
                    dtype=float)
     return Axis(name, "categorical", pos, tuple(spots), tuple(fmt_value(v) for v in levels),
                 is_metric, int((pos == MISSING_Y).sum()))
-
-
-def _missing(v: object) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
 
 
 def _numeric(name: str, numbers: np.ndarray, log: bool, low: float | None, high: float | None,

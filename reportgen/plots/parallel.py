@@ -36,12 +36,12 @@ from bokeh.transform import transform
 
 from reportgen.diagnostics.overview import Overview
 from reportgen.errors import ConfigError
-from reportgen.formatting import fmt_value
+from reportgen.formatting import fmt_value, is_missing
 from reportgen.model import Sweep
 from reportgen.plots._theme import FONT, MISSING_COLOR, PALETTE_BEST_HIGH, UNSELECTED_COLOR
 from reportgen.plots.axes import MISSING_Y, Axis, make_axis
 from reportgen.plots.table import run_table_columns
-from reportgen.resolve import level_key
+from reportgen.resolve import varies
 
 _JS = (resources.files("reportgen.plots") / "parallel.js").read_text(encoding="utf-8")
 TOP_CHOICES = (0.05, 0.1, 0.25)
@@ -229,8 +229,7 @@ def constant_params(sweep: Sweep) -> dict[str, str]:
     out = {}
     for spec in sweep.space.params:
         values = sweep.runs[spec.name].dropna()
-        distinct = {level_key(v) for v in values}
-        if spec.kind == "constant" or len(distinct) <= 1:
+        if not varies(spec, values):
             shown = values.iloc[0] if len(values) else (spec.levels[0] if spec.levels else None)
             out[spec.name] = fmt_value(shown)
     return out
@@ -267,7 +266,7 @@ def parallel_input(sweep: Sweep, ov: Overview, axes: list[str], group: str | Non
     runs = sweep.runs.iloc[order].reset_index(drop=True)
     specs = {p.name: p for p in sweep.space.params}
     built = tuple(make_axis(a, runs[a], specs.get(a), a in sweep.metric_columns) for a in axes)
-    tips = tuple([fmt_value(v) if not _is_missing(v) else "missing" for v in runs[a]]
+    tips = tuple([fmt_value(v) if not is_missing(v) else "missing" for v in runs[a]]
                  for a in axes)
     # rank among the evaluated runs (finished, finite metric), as the best-region top set
     signed = runs[sweep.metric.name].to_numpy(dtype=float) * sweep.metric.sign
@@ -285,7 +284,7 @@ def parallel_input(sweep: Sweep, ov: Overview, axes: list[str], group: str | Non
         elif kind in ("number", "sci"):
             table[field] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
         else:
-            table[field] = [None if _is_missing(v) else fmt_value(v) for v in values]
+            table[field] = [None if is_missing(v) else fmt_value(v) for v in values]
     return ParallelInput(
         axes=built, names=tuple(str(v) for v in runs["name"]),
         color_values=runs[sweep.metric.name].to_numpy(dtype=float), goal=sweep.metric.goal,
@@ -319,7 +318,3 @@ def _number_kind(values: pd.Series, log: bool) -> str:
     if not len(magnitude):
         return "number"
     return "sci" if log or magnitude.max() < 1e-3 or magnitude.max() >= 1e6 else "number"
-
-
-def _is_missing(v: object) -> bool:
-    return v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v))

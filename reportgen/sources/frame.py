@@ -18,6 +18,19 @@ _BOOLS = {"true": True, "false": False}
 NUMERIC_SHARE = 0.8
 
 
+def flatten(tree: dict[str, Any], prefix: str = "", atomic: Any = None) -> dict[str, Any]:
+    """Nested dicts → dotted keys (`optimizer.lr`); empty dicts, and dicts for which
+    `atomic(value)` is true, stay whole values."""
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value and not (atomic and atomic(value)):
+            out.update(flatten(value, f"{name}.", atomic))
+        else:
+            out[name] = value
+    return out
+
+
 def finish_frame(frame: pd.DataFrame, data_columns: list[str], origin: str
                  ) -> tuple[pd.DataFrame, list[str]]:
     """Give `frame` the base columns of DESIGN §3 and typed data columns; report problems."""

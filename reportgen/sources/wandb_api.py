@@ -24,7 +24,7 @@ from reportgen.config import FetchOptions
 from reportgen.errors import SourceError
 from reportgen.model import LoadedSweep
 from reportgen.sources import wandb_cache
-from reportgen.sources.frame import finish_frame
+from reportgen.sources.frame import finish_frame, flatten
 
 PER_PAGE = 500
 HISTORY_SAMPLES = 500
@@ -198,25 +198,14 @@ def _run_record(run: Any) -> dict[str, Any]:
         "runtime_s": float(runtime) if isinstance(runtime, (int, float)) else None,
         "tags": list(run.tags or []), "group": getattr(run, "group", None),
         "url": getattr(run, "url", None),
-        "config": _flatten(config),
-        "summary": {k: v for k, v in _flatten(summary).items()
+        "config": flatten(config, atomic=_is_media),
+        "summary": {k: v for k, v in flatten(summary, atomic=_is_media).items()
                     if not k.startswith("_") and not _is_media(v)},
     }
 
 
 def _is_media(value: Any) -> bool:
     return isinstance(value, dict) and "_type" in value
-
-
-def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in tree.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value and not _is_media(value):
-            out.update(_flatten(value, f"{name}."))
-        else:
-            out[name] = value
-    return out
 
 
 def to_loaded(doc: dict[str, Any], source: str, warnings: list[str], notes: list[str]

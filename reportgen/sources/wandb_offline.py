@@ -19,7 +19,7 @@ import pandas as pd
 
 from reportgen.errors import SourceError
 from reportgen.model import LoadedSweep
-from reportgen.sources.frame import finish_frame
+from reportgen.sources.frame import finish_frame, flatten
 
 STALE_SECONDS = 300
 NO_SWEEP = "(no sweep)"
@@ -101,11 +101,11 @@ def interpret(records: list[Any], file: Path) -> tuple[dict[str, Any] | None, di
     if run is None:
         return None, {}
     config.pop("_wandb", None)
-    params = _flatten({k: v for k, v in config.items()})
+    params = flatten({k: v for k, v in config.items()})
     wandb_meta = summary.get("_wandb") or {}
     runtime = summary.get("_runtime", wandb_meta.get("runtime") if isinstance(wandb_meta, dict)
                           else None)
-    metrics = _flatten({k: v for k, v in summary.items() if not k.startswith("_")})
+    metrics = flatten({k: v for k, v in summary.items() if not k.startswith("_")})
     if exit_record is not None:
         state = "finished" if exit_record.exit_code == 0 else "failed"
         runtime = exit_record.runtime or runtime
@@ -153,17 +153,6 @@ def _history_value(item: Any) -> Any:
     if which in ("integer", "number", "boolean"):
         return getattr(item, which)
     return None
-
-
-def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in tree.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
-            out.update(_flatten(value, f"{name}."))
-        else:
-            out[name] = value
-    return out
 
 
 def _group(path: Path, rows: list[dict], histories: dict[str, dict], warnings: list[str]
