@@ -77,6 +77,7 @@ def _page(sweeps: list[Sweep], analyses: list[Diagnostics], proposals: list[Sugg
           compared: ComparisonInfo | None, config: ReportConfig, generated_at: str,
           data_json: str) -> str:
     import bokeh
+    from bokeh.document import Document
     from bokeh.embed import components
     from bokeh.embed.bundle import bundle_for_objs_and_resources
     from bokeh.resources import INLINE
@@ -90,13 +91,15 @@ def _page(sweeps: list[Sweep], analyses: list[Diagnostics], proposals: list[Sugg
         views: list[SweepView] = []
         layouts: dict[str, object] = {}
         used: set[str] = set()
+        on_ready: list = []
         for sweep, d, proposal in zip(sweeps, analyses, proposals):
             axes = choose_axes(sweep, config.axes, d.importance.order()
                                if config.axis_order == "importance" else None)
             anchor = anchor_for(sweep.name, used)
             values = d.prep.metric_values()
-            layouts[f"{anchor}/parallel"] = parallel_plot(parallel_input(sweep, d.overview, axes),
-                                                          key=anchor)
+            layouts[f"{anchor}/parallel"], ready = parallel_plot(
+                parallel_input(sweep, d.overview, axes), key=anchor)
+            on_ready.append(ready)
             layouts[f"{anchor}/convergence"] = figs.convergence_plot(
                 d.convergence, sweep.metric.name, values, _log_metric(values))
             layouts[f"{anchor}/coverage"] = figs.coverage_plot(d.coverage)
@@ -110,11 +113,17 @@ def _page(sweeps: list[Sweep], analyses: list[Diagnostics], proposals: list[Sugg
 
             together = combine(sweeps, compared)
             axes = choose_axes(together, None, None)
-            layouts["comparison/parallel"] = parallel_plot(
+            layouts["comparison/parallel"], ready = parallel_plot(
                 parallel_input(together, rank_runs(together), axes, group="sweep"),
                 key="comparison")
+            on_ready.append(ready)
             layouts["comparison/plots"] = comparison_plots(compared)
             comparison_view = comparison_context(compared)
+        document = Document()
+        for layout in layouts.values():
+            document.add_root(layout)
+        for callback in on_ready:  # the parallel plots build their lines once the page is up
+            document.js_on_event("document_ready", callback)
         script, divs = components(list(layouts.values()))
         # only the Bokeh bundles these figures use (no MathJax, no WebGL): half the bytes
         bokeh_js = bundle_for_objs_and_resources(list(layouts.values()), INLINE).scripts()

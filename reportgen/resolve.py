@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from typing import Any
 
@@ -199,7 +200,7 @@ def _with_seen_levels(spec: ParamSpec, values: pd.Series, origin: str, warnings:
     """Values in the runs that the config does not list are kept, after the declared ones."""
     known = {level_key(v) for v in spec.levels}
     extra = []
-    for v in values.dropna():
+    for v in distinct(values):
         key = level_key(v)
         if key not in known:
             known.add(key)
@@ -217,7 +218,48 @@ def varies(spec: ParamSpec, values: pd.Series) -> bool:
     """Not declared constant, and more than one distinct value among the runs."""
     if spec.kind == "constant":
         return False
-    return len({level_key(v) for v in values.dropna()}) > 1
+    present = values.dropna()
+    if pd.api.types.is_numeric_dtype(present) and not pd.api.types.is_bool_dtype(present):
+        numbers = present.to_numpy(dtype=float)
+        return len(numbers) > 1 and bool(numbers.min() != numbers.max())
+    keys = set()
+    for v in distinct(present):
+        keys.add(level_key(v))
+        if len(keys) > 1:
+            return True
+    return False
+
+
+def distinct(values: pd.Series) -> list:
+    """The values present, each once, in order of first appearance."""
+    _, uniques = factorize(values)
+    return uniques
+
+
+def factorize(values: pd.Series) -> tuple[np.ndarray, list]:
+    """Each value's code among the distinct values (-1 if missing), and those values: what is
+    then keyed per level is keyed once per distinct value, cheap at 100,000 runs. Columns
+    mixing booleans with numbers or text go one by one (True and 1 would merge in a hash)."""
+    cells = values.to_numpy(dtype=object)
+    kind = pd.api.types.infer_dtype(cells, skipna=True)
+    if kind not in ("mixed", "mixed-integer"):
+        try:
+            codes, found = pd.factorize(cells, use_na_sentinel=True)
+            return codes, list(found)
+        except TypeError:  # unhashable cells (lists, dicts)
+            pass
+    seen: dict[tuple[type, str], int] = {}
+    out = np.full(len(cells), -1)
+    uniques: list = []
+    for i, v in enumerate(cells):
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
+            continue
+        key = (type(v), repr(v))
+        if key not in seen:
+            seen[key] = len(uniques)
+            uniques.append(v)
+        out[i] = seen[key]
+    return out, uniques
 
 
 def level_key(value: Any) -> str:

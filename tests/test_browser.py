@@ -39,8 +39,14 @@ DEEP_TEXT = """() => { const out = [];
 STATE = """() => { const models = [...Bokeh.documents[0].all_models];
   const by = (name, f) => Object.fromEntries(models.filter(m => m.name === name)
     .map(m => [m.tags[0], f(m)]));
-  return {counts: by('selected-count', m => m.text),
-          tables: by('run-table', m => m.view.filter.indices.length)}; }"""
+  const rows = Object.fromEntries([...Bokeh.index.all_views()]
+    .filter(v => v.model.name === 'run-table').map(v => [v.model.tags[0], v.data.getLength()]));
+  return {counts: by('selected-count', m => m.text), tables: rows,
+          lines: by('crisp-lines', m => m.get_length()),
+          notes: by('drawn-note', m => m.text)}; }"""
+READY = """() => window.__reportgen && [...Bokeh.index.all_views()].filter(v =>
+  v.model.name === 'parallel-coordinates').length === Object.values(window.__reportgen).length
+  && Object.values(window.__reportgen).every(s => s.ready)"""
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +83,7 @@ def open_page(browser):
         page.goto(path.as_uri())
         page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0 && "
                                "[...Bokeh.index.all_views()].some(v => v.model.type === 'Figure')")
+        page.wait_for_function(READY)  # the parallel plots have built their lines
         page.wait_for_timeout(300)
         return page, problems
 
@@ -219,16 +226,14 @@ def test_tooltip_names_the_run(open_page, demo_html):
 
 def test_comparison_lines_switch_between_sweep_and_metric_colours(open_page, demo_html):
     page, problems = open_page(demo_html)
-    colour = """() => { const v = [...Bokeh.index.all_views()].find(v =>
-        v.model.name === 'parallel-coordinates' && v.model.tags[0] === 'comparison');
-      const r = v.model.renderers.find(r => r.view && r.view.filter &&
-        r.view.filter.type === 'IndexFilter' && r.glyph.type === 'MultiLine'
-        && r.visible);
-      return r.glyph.line_color.field; }"""
-    assert page.evaluate(colour) == "group_color"
+    colours = """() => [...new Set([...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'crisp-lines' && m.tags[0] === 'comparison').data.color)]"""
+    by_sweep = page.evaluate(colours)
+    assert len(by_sweep) == 3  # one colour per sweep
     page.evaluate("""() => { [...Bokeh.documents[0].all_models]
         .find(m => m.name === 'colour-toggle').active = 1; }""")
-    assert page.evaluate(colour) == "value"
+    by_metric = page.evaluate(colours)
+    assert len(by_metric) > 20 and not set(by_metric) & set(by_sweep)
     assert problems == []
 
 
@@ -240,4 +245,100 @@ def test_the_next_sweep_yaml_can_be_copied(open_page, demo_html):
     page.wait_for_timeout(300)
     assert button.inner_text() in ("Copied", "Selected: press Ctrl+C")
     assert "log_uniform_values" in page.locator(f"#{RANDOM}-next").inner_text()
+    assert problems == []
+
+
+@pytest.fixture(scope="module")
+def large_sweep(tmp_path_factory):
+    """6,000 runs: above the number drawn as lines, so the plot draws a density."""
+    import numpy as np
+    import pandas as pd
+    import yaml
+
+    from reportgen.config import ReportConfig
+    from reportgen.pipeline import build_report
+
+    folder = tmp_path_factory.mktemp("large")
+    rng = np.random.default_rng(5)
+    n = 6000
+    frame = pd.DataFrame({"Name": [f"run-{i:05d}" for i in range(n)],
+                          "State": rng.choice(["finished"] * 9 + ["crashed"], n),
+                          "lr": 10 ** rng.uniform(-5, -1, n), "dropout": rng.uniform(0, 0.5, n),
+                          "opt": rng.choice(["adam", "sgd"], n)})
+    loss = 0.3 * np.log10(frame["lr"] / 3e-3) ** 2 + frame["dropout"] + rng.normal(0, .02, n)
+    frame["loss"] = np.where(frame["State"] == "finished", loss, np.nan)
+    csv, config = folder / "large.csv", folder / "sweep.yaml"
+    frame.to_csv(csv, index=False)
+    config.write_text(yaml.safe_dump({"method": "random", "metric": {"name": "loss",
+                                                                     "goal": "minimize"},
+                                      "parameters": {
+        "lr": {"distribution": "log_uniform_values", "min": 1e-5, "max": 0.1},
+        "dropout": {"min": 0.0, "max": 0.5}, "opt": {"values": ["adam", "sgd"]}}}))
+    out = folder / "large.html"
+    result = build_report(ReportConfig(sources=(str(csv),), output=out,
+                                       sweep_config=yaml.safe_load(config.read_text()),
+                                       sweep_config_path=str(config)))
+    return out, result.sweeps[0]
+
+
+def test_a_large_sweep_draws_a_density_with_the_best_runs_as_lines(open_page, large_sweep):
+    import numpy as np
+    from PIL import Image
+
+    from reportgen.diagnostics.overview import evaluated_mask, top_set
+    from reportgen.plots.parallel import LOD_LINES
+
+    path, sweep = large_sweep
+    page, problems = open_page(path)
+    (key,) = page.evaluate(PLOTS)
+    state = page.evaluate(STATE)
+    assert state["counts"][key] == "<b>6,000</b> of 6,000 runs selected"
+    assert state["lines"][key] == LOD_LINES
+    assert state["notes"][key].startswith("Drawn: all 6,000 runs as a density")
+    assert state["tables"][key] == 6000
+    filled = page.evaluate("""() => { const r = [...Bokeh.index.all_views()].find(v =>
+        v.model.name === 'parallel-coordinates').model.renderers.filter(r =>
+        r.glyph.type === 'ImageRGBA' && r.visible);
+      return r.map(r => r.data_source.data.image[0].filter(p => p !== 0).length); }""")
+    assert len(filled) == 1 and filled[0] > 20000  # the density, drawn
+    plot = bring(page, key)
+    clip = {"x": plot["left"] + plot["x0"], "y": plot["top"] + plot["y1"],
+            "width": plot["x1"] - plot["x0"], "height": plot["y0"] - plot["y1"]}
+    image = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
+    assert len(image.getcolors(maxcolors=1 << 20)) > 500, "the plot looks empty"
+
+    drag(page, point(plot, 1, 0.0), point(plot, 1, 0.2))  # dropout below 0.1
+    page.wait_for_timeout(300)  # the table follows the plot a frame later
+    state = page.evaluate(STATE)
+    selected = int(state["counts"][key].split("</b>")[0][3:].replace(",", ""))
+    expected = int((sweep.runs["dropout"] <= 0.1).sum())
+    assert abs(selected - expected) <= 0.01 * 6000  # the drag's ends are pixels, not values
+    assert state["tables"][key] == selected
+    assert state["lines"][key] == min(selected, LOD_LINES) or selected <= 2000
+
+    page.mouse.dblclick(plot["left"] + 5, plot["top"] + plot["y0"] + 5)  # off-axis: clear all
+    page.evaluate("""() => { [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'top-select').value = '0.1'; }""")
+    page.wait_for_timeout(300)
+    state = page.evaluate(STATE)
+    signed = sweep.runs["loss"].to_numpy(dtype=float)
+    top = top_set(np.where(evaluated_mask(sweep), signed, np.nan), 0.1)
+    assert state["counts"][key] == f"<b>{len(top)}</b> of 6,000 runs selected (top 10%)"
+    assert state["tables"][key] == len(top) and state["lines"][key] == len(top)
+    assert problems == []
+
+
+def test_sorting_a_large_table_orders_every_row(open_page, large_sweep):
+    path, sweep = large_sweep
+    page, problems = open_page(path)
+    first = page.evaluate("""() => { const v = [...Bokeh.index.all_views()].find(v =>
+        v.model.name === 'run-table');
+      const h = [...v.shadow_el.querySelectorAll('.slick-header-column')]
+        .find(h => h.textContent.trim() === 'lr');
+      h.click();
+      const n = v.data.getLength(), lr = [];
+      for (let i = 0; i < n; i++) lr.push(v.data.getItem(i).lr);
+      return {n, sorted: lr.every((x, i) => i === 0 || lr[i - 1] <= x), first: lr[0]}; }""")
+    assert first["n"] == 6000 and first["sorted"]
+    assert first["first"] == pytest.approx(sweep.runs["lr"].min(), rel=1e-6)
     assert problems == []

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from reportgen.diagnostics import stats
 from reportgen.diagnostics.findings import Finding
@@ -170,17 +171,28 @@ def _chi2(counts: np.ndarray, probs: np.ndarray) -> float:
 
 
 def config_keys(prep: Prepared) -> np.ndarray:
-    """A canonical key per run over the analysed parameters (floats to 10 digits)."""
-    parts = []
+    """A canonical key (an integer) per run over the analysed parameters: runs share a key
+    when their levels match and their numbers agree to 10 significant digits."""
+    columns = {}
     for j in range(len(prep.params)):
         if prep.categorical[j]:
-            parts.append(prep.codes[:, j].astype(str))
+            columns[j] = prep.codes[:, j]
         else:
-            raw = prep.raw(j)
-            parts.append(np.array([f"{v:.10g}" for v in raw]))
-    if not parts:
-        return np.array([""] * prep.n)
-    return np.array(["|".join(row) for row in zip(*parts)])
+            raw = np.asarray(prep.raw(j), dtype=float)
+            columns[j] = _significant(raw, 10)
+    if not columns:
+        return np.zeros(prep.n, dtype=int)
+    return pd.DataFrame(columns).groupby(list(columns), dropna=False, sort=False).ngroup() \
+        .to_numpy()
+
+
+def _significant(values: np.ndarray, digits: int) -> np.ndarray:
+    """Values rounded to `digits` significant digits (NaN and 0 stay)."""
+    out = values.copy()
+    ok = np.isfinite(values) & (values != 0)
+    scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(values[ok]))))
+    out[ok] = np.round(values[ok] * scale) / scale
+    return out
 
 
 def _space_size(prep: Prepared) -> int | None:

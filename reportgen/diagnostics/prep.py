@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from reportgen.model import ParamSpec, Sweep
-from reportgen.resolve import level_key, varies
+from reportgen.resolve import factorize, level_key, varies
 
 DESCRIBE_ONLY = 10  # fewer evaluated runs: describe only
 LOW_CONFIDENCE = 30  # fewer: results labelled low confidence
@@ -157,15 +157,15 @@ def level_index(spec: ParamSpec, values: pd.Series) -> tuple[np.ndarray, list]:
     """Each value's index among the declared levels (unknown values appended); -1 if missing."""
     levels = list(spec.levels)
     index = {level_key(v): i for i, v in enumerate(levels)}
-    out = np.full(len(values), -1)
-    for i, v in enumerate(values):
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            continue
+    codes, uniques = factorize(values)
+    of_unique = np.empty(len(uniques), dtype=int)
+    for u, v in enumerate(uniques):  # each distinct value keyed once
         key = level_key(v)
         if key not in index:
             index[key] = len(levels)
             levels.append(v)
-        out[i] = index[key]
+        of_unique[u] = index[key]
+    out = np.where(codes >= 0, of_unique[np.maximum(codes, 0)] if len(uniques) else -1, -1)
     return out, levels
 
 

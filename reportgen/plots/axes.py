@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reportgen.formatting import fmt_number, fmt_value, is_missing
+from reportgen.formatting import fmt_number, fmt_value
 from reportgen.model import ParamSpec
-from reportgen.resolve import level_key
+from reportgen.resolve import factorize, level_key
 
 MISSING_Y = -0.1
 
@@ -36,7 +36,7 @@ def make_axis(name: str, values: pd.Series, spec: ParamSpec | None, is_metric: b
         return _categorical(name, values, list(spec.levels), is_metric)
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     if values.notna().any() and np.isnan(numbers[values.notna().to_numpy()]).all():
-        levels = sorted({v for v in values.dropna()}, key=str)
+        levels = sorted(pd.unique(values.dropna()), key=str)
         return _categorical(name, values, levels, is_metric)
     log = spec is not None and spec.scale == "log"
     low = spec.low if spec is not None else None
@@ -46,16 +46,20 @@ def make_axis(name: str, values: pd.Series, spec: ParamSpec | None, is_metric: b
 
 def _categorical(name: str, values: pd.Series, levels: list, is_metric: bool) -> Axis:
     index = {level_key(v): i for i, v in enumerate(levels)}
-    for v in values.dropna():  # values the declaration does not list, after it
-        if level_key(v) not in index:
-            index[level_key(v)] = len(levels)
+    codes, uniques = factorize(values)
+    spot_of = np.empty(len(uniques), dtype=int)
+    for u, v in enumerate(uniques):  # values the declaration does not list, after it
+        key = level_key(v)
+        if key not in index:
+            index[key] = len(levels)
             levels.append(v)
+        spot_of[u] = index[key]
     n = len(levels)
     spots = [0.5] if n == 1 else [i / (n - 1) for i in range(n)]
-    pos = np.array([MISSING_Y if is_missing(v) else spots[index[level_key(v)]] for v in values],
-                   dtype=float)
+    level = np.where(codes >= 0, spot_of[np.maximum(codes, 0)] if len(uniques) else 0, -1)
+    pos = np.where(level >= 0, np.asarray(spots)[np.maximum(level, 0)], MISSING_Y)
     return Axis(name, "categorical", pos, tuple(spots), tuple(fmt_value(v) for v in levels),
-                is_metric, int((pos == MISSING_Y).sum()))
+                is_metric, int((level < 0).sum()))
 
 
 def _numeric(name: str, numbers: np.ndarray, log: bool, low: float | None, high: float | None,

@@ -20,6 +20,8 @@ BEST = "#d1495b"
 RUNS = "#3b528b"
 CRASH = "#e4572e"
 PRIOR = "#9e9e9e"
+#: above this many runs the convergence plot draws a sample of them as dots (stated)
+MAX_DOTS = 4000
 
 
 def _style(p, title: str | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -59,15 +61,25 @@ def convergence_plot(info: ConvergenceInfo, metric: str, values: np.ndarray, log
     _style(p, f"Best {metric} so far, over runs")
     x = np.arange(1, n + 1)
     ok = np.isfinite(values)
-    dots = p.scatter(x[ok], values[ok], size=4, color=RUNS, alpha=0.45, legend_label="run")
-    p.step(x, info.best_so_far, mode="after", line_width=2.5, color=BEST,
+    drawn = _dots(ok, info.best_so_far)
+    dots = p.scatter("x", "y", source=ColumnDataSource({"x": x[drawn], "y": values[drawn]}),
+                     size=4, color=RUNS, alpha=0.45 if len(drawn) < 1000 else 0.25,
+                     legend_label="run" if len(drawn) == ok.sum() else "run (a sample)")
+    steps = _changes(info.best_so_far)
+    p.step(x[steps], info.best_so_far[steps], mode="after", line_width=2.5, color=BEST,
            legend_label="best so far")
     finite = values[ok]
-    if len(info.crashed_positions) and len(finite):
+    crashed = info.crashed_positions
+    if len(crashed) > MAX_DOTS // 2:
+        crashed = crashed[np.linspace(0, len(crashed) - 1, MAX_DOTS // 2).astype(int)]
+    if len(crashed) and len(finite):
         base = float(np.nanmin(finite)) if not log_y else float(np.nanmin(finite[finite > 0]))
-        p.scatter(info.crashed_positions + 1, np.full(len(info.crashed_positions), base),
+        p.scatter(crashed + 1, np.full(len(crashed), base),
                   marker="x", size=8, color=CRASH, legend_label="crashed / failed")
-    p.add_tools(HoverTool(renderers=[dots], tooltips=[("run", "$index"), (metric, "@y")]))
+    if len(drawn) < ok.sum() or len(crashed) < len(info.crashed_positions):
+        p.title.text += (f" ({len(drawn):,} of {int(ok.sum()):,} runs drawn as dots: evenly "
+                         "spaced, plus every new best)")
+    p.add_tools(HoverTool(renderers=[dots], tooltips=[("run", "@x"), (metric, "@y")]))
     if len(finite) >= 20 and not log_y:  # a long tail of bad runs would flatten the curve
         low, p95, high = np.min(finite), np.percentile(finite, 95), np.max(finite)
         best_first = float(np.nanmax(info.best_so_far)) if np.isfinite(info.best_so_far).any() \
@@ -87,8 +99,30 @@ def convergence_plot(info: ConvergenceInfo, metric: str, values: np.ndarray, log
     q = figure(width=440, height=300, tools="save,box_zoom,reset",
                x_axis_label="hours since the first run started", y_axis_label=metric, **kwargs)
     _style(q, "Best so far, over wall time")
-    q.step(times / 3600, best, mode="after", line_width=2.5, color=BEST)
+    steps = _changes(best)
+    q.step(times[steps] / 3600, best[steps], mode="after", line_width=2.5, color=BEST)
     return row(p, q)
+
+
+def _dots(ok: np.ndarray, best_so_far: np.ndarray) -> np.ndarray:
+    """Runs drawn as dots: all, or for large sweeps MAX_DOTS evenly spaced ones plus every run
+    that set a new best (the curve's steps stay on dots)."""
+    have = np.flatnonzero(ok)
+    if len(have) <= MAX_DOTS:
+        return have
+    sample = have[np.linspace(0, len(have) - 1, MAX_DOTS).astype(int)]
+    return np.union1d(sample, np.intersect1d(have, _changes(best_so_far)))
+
+
+def _changes(curve: np.ndarray) -> np.ndarray:
+    """Indices where a step curve changes, and its last point: the same steps, fewer points."""
+    if len(curve) < 3:
+        return np.arange(len(curve))
+    prev = np.concatenate([[np.nan], curve[:-1]])
+    same = (curve == prev) | (np.isnan(curve) & np.isnan(prev))
+    keep = ~same
+    keep[-1] = True
+    return np.flatnonzero(keep)
 
 
 def coverage_plot(info: CoverageInfo, width: int = 1080) -> object:

@@ -23,20 +23,19 @@ from bokeh.models import (
     CustomJS,
     DataTable,
     Div,
-    EqHistColorMapper,
     FixedTicker,
     HoverTool,
     IndexFilter,
+    LinearColorMapper,
     RadioButtonGroup,
     Range1d,
     Select,
 )
 from bokeh.plotting import figure
-from bokeh.transform import transform
 
 from reportgen.diagnostics.overview import Overview
 from reportgen.errors import ConfigError
-from reportgen.formatting import fmt_value, is_missing
+from reportgen.formatting import fmt_number, fmt_value
 from reportgen.model import Sweep
 from reportgen.plots._theme import FONT, MISSING_COLOR, PALETTE_BEST_HIGH, UNSELECTED_COLOR
 from reportgen.plots.axes import MISSING_Y, Axis, make_axis
@@ -46,59 +45,65 @@ from reportgen.resolve import varies
 _JS = (resources.files("reportgen.plots") / "parallel.js").read_text(encoding="utf-8")
 TOP_CHOICES = (0.05, 0.1, 0.25)
 #: above this many runs the selection is applied when the drag ends, not at every move
-LIVE_BRUSH_RUNS = 3000
+LIVE_BRUSH_RUNS = 20000
+#: selections up to this many runs are drawn as lines, every one
+CRISP_RUNS = 2000
+#: larger selections are drawn as a density, with their best LOD_LINES runs as lines on top
+LOD_LINES = 200
 
 
 @dataclass(frozen=True)
 class ParallelInput:
-    """Everything the plot draws, already decided by the analysis."""
+    """Everything the plot draws, already decided by the analysis; runs in table order (best
+    first, then runs without a value)."""
 
     axes: tuple[Axis, ...]
-    names: tuple[str, ...]  # run names, in table order (best first)
-    color_values: np.ndarray  # the metric, NaN where missing
-    goal: str
-    metric: str
-    rank: np.ndarray  # 0 = best among the evaluated runs; -1 = not evaluated
-    ranked: int  # evaluated runs
-    signed: np.ndarray  # the metric, smaller is better; NaN unless evaluated
-    tips: tuple[list[str], ...]  # per axis, each run's value as text, in table order
-    table: dict[str, list]  # run table columns, in table order
+    columns: dict[str, object]  # the run source: table fields, then compact columns (below)
+    coded: dict[str, list[str]]  # fields sent as level codes (0 = missing), decoded in the page
     table_columns: tuple[tuple[str, str, str], ...]  # (field, title, kind)
-    groups: tuple[str, ...] = ()  # per run, its sweep (comparison of several sweeps)
-    group_names: tuple[str, ...] = ()
+    tips: tuple[dict, ...]  # per axis, how the page writes a run's value in the tooltip
+    metric: str
+    goal: str
+    colour_ticks: dict[float, str]  # colour-bar position → metric value there
+    top_levels: dict[str, int]  # top-k choice → its level in `_t` (runs with 1 ≤ _t ≤ level)
+    group_names: tuple[str, ...] = ()  # sweeps, when several are compared
+
+    @property
+    def n(self) -> int:
+        return len(self.columns["name"])  # type: ignore[arg-type]
 
 
 def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key: str = ""):
     """The figure, its controls and the run table, as one Bokeh layout; `key` (the section's
-    anchor) tags its models so that a page's script or test can find them."""
-    n, k = len(data.names), len(data.axes)
-    draw = _draw_order(data)  # worst first, best last (drawn on top); missing first of all
-    ys = np.column_stack([a.positions for a in data.axes]) if k else np.zeros((n, 0))
-    mapper = _color_mapper(data)
-    tips = {f"t{j}": [texts[i] for i in draw] for j, texts in enumerate(data.tips)}
-    lines = ColumnDataSource({
-        "xs": [np.arange(k, dtype=float)] * n,
-        "ys": [ys[i] for i in draw],
-        "value": data.color_values[draw],
-        "name": [data.names[i] for i in draw],
-        "rank": data.rank[draw].astype(int),
-        "signed": data.signed[draw],
-        "row": np.asarray(draw, dtype=int),
-        **tips,
-    })
+    anchor) tags its models so that a page's script or test can find them. The lines are
+    built in the page from compact columns (parallel.js): every run of a small selection as
+    a line; above CRISP_RUNS the selection as a density and its best LOD_LINES as lines."""
+    n, k = data.n, len(data.axes)
+    shown = {field for field, _, _ in data.table_columns}
+    # what the table shows, and apart (so the table's per-row work stays small) what draws
+    runs = ColumnDataSource({f: v for f, v in data.columns.items() if f in shown},
+                            name="runs", tags=[key])
+    compact = ColumnDataSource({f: v for f, v in data.columns.items() if f not in shown})
+    empty_lines: dict[str, list] = {"xs": [], "ys": [], "color": [], "name": [], "row": [],
+                   **{f"t{j}": [] for j in range(k)}, **({"group": []} if data.group_names
+                                                         else {})}
+    crisp = ColumnDataSource(dict(empty_lines), name="crisp-lines", tags=[key])
+    shadow = ColumnDataSource({"xs": [], "ys": []}, name="shadow-lines", tags=[key])
+    images = [ColumnDataSource({"image": [np.zeros((1, 1), dtype=np.uint32)], "x": [0.0],
+                                "y": [0.0], "dw": [1.0], "dh": [1.0]}) for _ in range(2)]
     p = figure(width=width, height=height, tools="save", toolbar_location="right",
                x_range=Range1d(-0.45, k - 0.35), y_range=Range1d(MISSING_Y - 0.07, 1.06),
                x_axis_location="above", output_backend="canvas", name="parallel-coordinates",
                tags=[key])
     _style(p, data)
-    alpha = min(0.9, max(0.06, 8 / math.sqrt(max(n, 1))))
-    bg = p.multi_line("xs", "ys", source=lines, line_color=UNSELECTED_COLOR,
-                      line_alpha=min(0.35, alpha), line_width=1, visible=False)
-    fg_filter = IndexFilter(list(range(n)))
-    fg = p.multi_line("xs", "ys", source=lines, view=CDSView(filter=fg_filter),
-                      line_color=transform("value", mapper) if mapper else MISSING_COLOR,
-                      line_alpha=alpha, line_width=1.3,
-                      hover_line_color="#e4572e", hover_line_alpha=1.0, hover_line_width=3)
+    alpha = min(0.9, max(0.12, 8 / math.sqrt(max(min(n, CRISP_RUNS), 1))))
+    backdrop = p.image_rgba("image", "x", "y", "dw", "dh", source=images[0], visible=False)
+    p.multi_line("xs", "ys", source=shadow, line_color=UNSELECTED_COLOR,
+                 line_alpha=min(0.35, alpha), line_width=1)
+    density = p.image_rgba("image", "x", "y", "dw", "dh", source=images[1], visible=False)
+    lines = p.multi_line("xs", "ys", source=crisp, line_color="color", line_alpha=alpha,
+                         line_width=1.3, hover_line_color="#e4572e", hover_line_alpha=1.0,
+                         hover_line_width=3)
     _draw_axes(p, data.axes)
     # one box per axis, drawn on the overlay layer: moving it does not repaint the lines
     brushes = [BoxAnnotation(left=j - 0.07, right=j + 0.07, bottom=0, top=0, visible=False,
@@ -108,77 +113,63 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
     for box in brushes:
         p.add_layout(box)
     tooltips = [("run", "@name")] + [(a.name, f"@t{j}") for j, a in enumerate(data.axes)]
-    if data.groups:
+    if data.group_names:
         tooltips.insert(1, ("sweep", "@group"))
-    p.add_tools(HoverTool(renderers=[fg], tooltips=tooltips, line_policy="nearest"))
-    if mapper is not None:
-        p.add_layout(ColorBar(color_mapper=mapper, title=f"{data.metric} (best bright)",
+    p.add_tools(HoverTool(renderers=[lines], tooltips=tooltips, line_policy="nearest"))
+    if data.colour_ticks:
+        bar_mapper = LinearColorMapper(palette=list(PALETTE_BEST_HIGH), low=0, high=1)
+        p.add_layout(ColorBar(color_mapper=bar_mapper, title=f"{data.metric} (best bright)",
                               width=12, title_text_font_style="normal",
+                              ticker=FixedTicker(ticks=list(data.colour_ticks)),
+                              major_label_overrides=dict(data.colour_ticks),
                               major_label_text_font_size="10px"), "right")
-    table_source = ColumnDataSource(data.table)
-    table_filter = IndexFilter(list(range(n)))
-    table = DataTable(source=table_source, view=CDSView(filter=table_filter),
+    table_filter = IndexFilter()
+    table = DataTable(source=runs, view=CDSView(filter=table_filter),
                       columns=run_table_columns(data.table_columns), width=width, height=360,
                       index_position=None, sortable=True, reorderable=False,
                       name="run-table", tags=[key])
-    count = Div(text=f"<b>{n}</b> of {n} runs selected", name="selected-count", tags=[key],
+    count = Div(text=f"<b>{n:,}</b> of {n:,} runs selected", name="selected-count", tags=[key],
                 styles={"font-family": FONT, "font-size": "14px", "padding-top": "6px"})
+    note = Div(text="", name="drawn-note", tags=[key], styles={
+        "font-family": FONT, "font-size": "12px", "color": "#555", "padding-top": "8px"})
     top = Select(title="", value="0", width=190, name="top-select", tags=[key], options=[
         ("0", "all runs")] + [(str(f), f"top {f:.0%} by {data.metric}") for f in TOP_CHOICES])
     clear = Button(label="Clear selection", width=130, name="clear-button")
-    args = dict(lines=lines, fg_filter=fg_filter, table_filter=table_filter, background=bg,
-                brushes=brushes, count=count, top=top, n_axes=k, ranked=data.ranked,
-                live=n <= LIVE_BRUSH_RUNS)
-    for event, mode in ((events.PanStart, "start"), (events.Pan, "pan"),
-                        (events.PanEnd, "end"), (events.DoubleTap, "clear")):
-        p.js_on_event(event, CustomJS(args={**args, "mode": mode}, code=_JS))
-    top.js_on_change("value", CustomJS(args={**args, "mode": "top"}, code=_JS))
-    clear.js_on_event("button_click", CustomJS(args={**args, "mode": "reset"}, code=_JS))
-    extra = _group_controls(data, lines, draw, fg, mapper) if data.groups else []
-    controls = row(count, top, clear, *extra)
+    toggle = RadioButtonGroup(labels=["colour by sweep", "colour by metric"], active=0,
+                              name="colour-toggle", tags=[key]) if data.group_names else None
+    code = CustomJS(code=_JS, args=dict(
+        runs=runs, compact=compact, coded=data.coded, crisp=crisp, shadow=shadow,
+        backdrop=backdrop, density=density, table=table, table_filter=table_filter,
+        brushes=brushes, count=count, note=note, top=top, toggle=toggle, plot=p, n_axes=k,
+        tips=list(data.tips),
+        top_levels=data.top_levels, palette=[MISSING_COLOR] + list(PALETTE_BEST_HIGH[1:]),
+        groups=list(data.group_names), group_colors=_group_colors(data.group_names),
+        lod={"crisp_runs": CRISP_RUNS, "lod_lines": LOD_LINES,
+             "live": n <= LIVE_BRUSH_RUNS, "missing_y": MISSING_Y,
+             "y0": MISSING_Y - 0.04, "y1": 1.01, "grey": UNSELECTED_COLOR}))
+    for event in (events.PanStart, events.Pan, events.PanEnd, events.DoubleTap):
+        p.js_on_event(event, code)
+    top.js_on_change("value", code)
+    clear.js_on_event("button_click", code)
+    extra: list = []
+    if toggle is not None:
+        toggle.js_on_change("active", code)
+        extra = [toggle, Div(text=" ".join(
+            f'<span style="color:{c}">&#9632;</span>&nbsp;{html.escape(name)}'
+            for name, c in zip(data.group_names, _group_colors(data.group_names))),
+            styles={"font-family": FONT, "font-size": "13px", "padding-top": "6px"})]
     heading = Div(text="Runs in the selection, best first (click a column header to sort)",
                   styles={"font-family": FONT, "font-size": "14px", "font-weight": "600",
                           "padding-top": "8px"})
-    return column(controls, p, heading, table)
+    layout = column(row(count, top, clear, *extra), p, note, heading, table)
+    layout.tags = [key]
+    return layout, code
 
 
-def _group_controls(data: ParallelInput, lines, draw, fg, mapper) -> list:  # type: ignore[no-untyped-def]
-    """Colour lines by sweep or by the metric; a legend of the sweeps' colours."""
+def _group_colors(names: tuple[str, ...]) -> list[str]:
     from reportgen.plots.compare import sweep_colors
 
-    colors = dict(zip(data.group_names, sweep_colors(len(data.group_names))))
-    lines.data["group"] = [data.groups[i] for i in draw]
-    lines.data["group_color"] = [colors[data.groups[i]] for i in draw]
-    fg.glyph.line_color = "group_color"
-    toggle = RadioButtonGroup(labels=["colour by sweep", "colour by metric"], active=0,
-                              name="colour-toggle")
-    toggle.js_on_change("active", CustomJS(args={"glyph": fg.glyph, "mapper": mapper}, code="""
-        glyph.line_color = this.active === 0 ? {field: "group_color"}
-                                             : {field: "value", transform: mapper};"""))
-    legend = Div(text=" ".join(
-        f'<span style="color:{c}">&#9632;</span>&nbsp;{html.escape(name)}'
-        for name, c in colors.items()), styles={"font-family": FONT, "font-size": "13px",
-                                                 "padding-top": "6px"})
-    return [toggle, legend]
-
-
-def _draw_order(data: ParallelInput) -> np.ndarray:
-    n = len(data.names)
-    rank = np.where(data.rank < 0, n + 1, data.rank)
-    return np.argsort(-rank, kind="stable")
-
-
-def _color_mapper(data: ParallelInput) -> EqHistColorMapper | None:
-    """Colour by the metric, equalised so the best runs stand out even with a long tail of
-    bad runs; best bright whatever the goal; runs without a value grey."""
-    values = data.color_values
-    finite = values[np.isfinite(values)]
-    if not len(finite):
-        return None
-    palette = PALETTE_BEST_HIGH if data.goal == "maximize" else PALETTE_BEST_HIGH[::-1]
-    lo, hi = float(finite.min()), float(finite.max())
-    return EqHistColorMapper(palette=list(palette), low=lo, high=hi if hi > lo else lo + 1,
-                             nan_color=MISSING_COLOR)
+    return list(sweep_colors(len(names))) if names else []
 
 
 def _style(p, data: ParallelInput) -> None:
@@ -258,41 +249,110 @@ def choose_axes(sweep: Sweep, requested: tuple[str, ...] | None,
 
 def parallel_input(sweep: Sweep, ov: Overview, axes: list[str], group: str | None = None
                    ) -> ParallelInput:
-    """Runs in table order (best first, then runs without a value) mapped onto the axes;
-    `group` names a column whose values colour the lines (the sweep, in a comparison)."""
+    """Runs in table order (best first, then runs without a value) as compact columns: the
+    table's fields, each axis's positions (`_p<j>`, uint16), each run's colour (`_c`), top
+    sets (`_t`) and sweep (`_g`). No per-run Python: 100,000 runs take a fraction of a second."""
+    from reportgen.diagnostics.overview import evaluated_mask, top_set
+
     n = len(sweep.runs)
     unranked = np.setdiff1d(np.arange(n), ov.order, assume_unique=True)
     order = np.concatenate([ov.order, unranked]).astype(int)
     runs = sweep.runs.iloc[order].reset_index(drop=True)
     specs = {p.name: p for p in sweep.space.params}
     built = tuple(make_axis(a, runs[a], specs.get(a), a in sweep.metric_columns) for a in axes)
-    tips = tuple([fmt_value(v) if not is_missing(v) else "missing" for v in runs[a]]
-                 for a in axes)
-    # rank among the evaluated runs (finished, finite metric), as the best-region top set
-    signed = runs[sweep.metric.name].to_numpy(dtype=float) * sweep.metric.sign
-    evaluated = (runs["state"].to_numpy() == "finished") & np.isfinite(signed)
-    signed = np.where(evaluated, signed, np.nan)
-    rank = np.full(n, -1)
-    ranked = np.flatnonzero(evaluated)
-    rank[ranked[np.argsort(signed[ranked], kind="stable")]] = np.arange(len(ranked))
     fields = _table_spec(sweep)
-    table: dict[str, list] = {}
+    columns: dict[str, object] = {}
+    coded: dict[str, list[str]] = {}
     for field, _, kind in fields:
-        values = runs[field]
-        if kind == "time":
-            table[field] = [v.timestamp() * 1000 if not pd.isna(v) else np.nan for v in values]
-        elif kind in ("number", "sci"):
-            table[field] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+        columns[field], levels = _compact(runs[field], kind, unique_text=field == "name")
+        if levels is not None:
+            coded[field] = levels
+    tips: list[dict] = []
+    for j, axis in enumerate(built):
+        columns[f"_p{j}"] = _positions16(axis.positions)
+        if axis.kind == "categorical":
+            tips.append({"labels": list(axis.tick_labels)})
+        elif axis.name in columns and axis.name not in coded:
+            tips.append({"field": axis.name})
         else:
-            table[field] = [None if is_missing(v) else fmt_value(v) for v in values]
-    return ParallelInput(
-        axes=built, names=tuple(str(v) for v in runs["name"]),
-        color_values=runs[sweep.metric.name].to_numpy(dtype=float), goal=sweep.metric.goal,
-        metric=sweep.metric.name, rank=rank, ranked=len(ranked), signed=signed,
-        tips=tips, table=table, table_columns=fields,
-        groups=tuple(str(v) for v in runs[group]) if group else (),
-        group_names=tuple(dict.fromkeys(str(v) for v in sweep.runs[group])) if group else (),
-    )
+            columns[f"_v{j}"] = pd.to_numeric(runs[axis.name], errors="coerce").to_numpy(
+                dtype=np.float64)
+            tips.append({"field": f"_v{j}"})
+    signed = runs[sweep.metric.name].to_numpy(dtype=float) * sweep.metric.sign
+    colour, ticks = _colours(signed, sweep.metric.sign)
+    columns["_c"] = colour
+    ranked_signed = np.where(evaluated_mask(sweep)[order], signed, np.nan)
+    top = np.zeros(n, dtype=np.uint8)
+    levels_of = {}
+    for level in range(len(TOP_CHOICES), 0, -1):  # the smaller sets overwrite the larger
+        top[top_set(ranked_signed, TOP_CHOICES[level - 1])] = level
+        levels_of[str(TOP_CHOICES[level - 1])] = level
+    columns["_t"] = top
+    group_names: tuple[str, ...] = ()
+    if group:
+        group_names = tuple(dict.fromkeys(str(v) for v in sweep.runs[group].unique()))
+        codes = pd.Categorical(runs[group].astype(str), categories=list(group_names)).codes
+        columns["_g"] = codes.astype(np.uint8)
+    return ParallelInput(axes=built, columns=columns, coded=coded, table_columns=fields,
+                         tips=tuple(tips), metric=sweep.metric.name, goal=sweep.metric.goal,
+                         colour_ticks=ticks, top_levels=levels_of, group_names=group_names)
+
+
+def _compact(values: pd.Series, kind: str, unique_text: bool = False
+             ) -> tuple[object, list[str] | None]:
+    """One table column as the page receives it: numbers as float32 where that is exact
+    enough for what the table shows (else float64), times as epoch milliseconds, text with
+    few distinct values as level codes (0 = missing) plus the levels, other text as is."""
+    if kind == "time":
+        stamps = pd.to_datetime(values, utc=True, errors="coerce")
+        missing = stamps.isna().to_numpy()
+        ms = stamps.to_numpy(dtype="datetime64[ms]").astype(np.int64).astype(np.float64)
+        return np.where(missing, np.nan, ms), None
+    if kind in ("number", "sci"):
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+        return (numbers.astype(np.float32) if _float32_enough(numbers, kind) else numbers), None
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    if unique_text or len(uniques) >= min(65535, max(len(values) // 2, 1)):
+        texts = [fmt_value(u) for u in uniques]
+        return [None if c < 0 else texts[c] for c in codes], None
+    dtype = np.uint8 if len(uniques) < 255 else np.uint16
+    return (codes + 1).astype(dtype), [fmt_value(u) for u in uniques]
+
+
+def _float32_enough(numbers: np.ndarray, kind: str) -> bool:
+    """float32 keeps 7 significant digits: enough for scientific notation (3 shown) and for
+    plain numbers below 500 (4 decimals shown); whole numbers up to 2**24 stay exact."""
+    finite = numbers[np.isfinite(numbers)]
+    if not len(finite) or kind == "sci":
+        return True
+    largest = float(np.abs(finite).max())
+    whole = bool(np.all(finite == np.round(finite)))
+    return largest < 2**24 if whole else largest < 500
+
+
+def _positions16(positions: np.ndarray) -> np.ndarray:
+    """Axis positions in [0, 1] as uint16 (0 = the missing band); the page divides back."""
+    out = np.zeros(len(positions), dtype=np.uint16)
+    present = positions != MISSING_Y
+    out[present] = 1 + np.round(np.clip(positions[present], 0, 1) * 65534).astype(np.uint16)
+    return out
+
+
+def _colours(signed: np.ndarray, sign: float) -> tuple[np.ndarray, dict[float, str]]:
+    """Each run's colour as a rank among the runs with a value (ties share one): 1 the
+    worst … 255 the best, 0 none; equalised like a histogram, so a long tail of bad runs
+    does not wash out the best. The colour bar's ticks name the metric at five ranks."""
+    colour = np.zeros(len(signed), dtype=np.uint8)
+    finite = np.isfinite(signed)
+    if not finite.any():
+        return colour, {}
+    values = signed[finite]
+    rank = pd.Series(values).rank(method="average").to_numpy()  # 1 = the best
+    worse = (rank - 1) / max(len(values) - 1, 1)
+    colour[finite] = 1 + np.round(254 * (1 - worse)).astype(np.uint8)
+    ticks = {t: fmt_number(float(np.quantile(values, 1 - t)) * sign, 3)
+             for t in (0.0, 0.25, 0.5, 0.75, 1.0)}
+    return colour, ticks
 
 
 def _table_spec(sweep: Sweep) -> tuple[tuple[str, str, str], ...]:

@@ -114,6 +114,9 @@ def coerce_column(series: pd.Series, column: str, origin: str) -> tuple[Any, str
         return series.astype(object).to_numpy(), None
     if pd.api.types.is_numeric_dtype(series):
         return series.to_numpy(dtype=float), None
+    fast = _numbers_in_bulk(series)
+    if fast is not None:
+        return fast, None
     cells = [_cell(v) for v in series.to_numpy(dtype=object)]
     present = [c for c in cells if c is not None]
     if not present:
@@ -131,6 +134,29 @@ def coerce_column(series: pd.Series, column: str, origin: str) -> tuple[Any, str
             f"(e.g. '{bad[0]}'): read as missing"
         )
     return np.array([None if c is None else _as_text(c) for c in cells], dtype=object), None
+
+
+def _numbers_in_bulk(series: pd.Series) -> np.ndarray | None:
+    """A text column of numbers and missing markers parsed at once, as `_cell` would (NumPy
+    parses with Python's own correctly rounded routine); None when a cell is anything else,
+    and the cell-by-cell path decides."""
+    values = series.to_numpy(dtype=object)
+    if not len(values) or pd.api.types.infer_dtype(values, skipna=False) != "string":
+        return None
+    text = pd.Series(values, dtype=object).str.strip()
+    low = text.str.lower()
+    missing = low.isin(_MISSING).to_numpy()
+    special = low.isin(_SPECIAL).to_numpy()
+    rest = ~missing & ~special
+    if not rest.any():
+        return None
+    out = np.full(len(values), np.nan)
+    try:
+        out[rest] = text[rest].to_numpy(dtype=str).astype(np.float64)
+    except ValueError:
+        return None
+    out[special] = [_SPECIAL[v] for v in low[special]]
+    return out
 
 
 def _cell(v: Any) -> Any:
