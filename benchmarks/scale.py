@@ -3,9 +3,11 @@
     pip install hiplot plotly && python benchmarks/scale.py 1000 10000 100000
 
 For each size: a random sweep of 6 parameters and 2 metrics; for each tool: build time and peak
-memory (a fresh process each), file size, and time until the page has drawn in Debian's headless
-Chromium (reportgen: Bokeh's "document idle"; HiPlot and Plotly: their plot's canvas or SVG
-present and two animation frames later). Prints one table.
+memory (a fresh process each), file size, and the time from navigation until the page has drawn
+in Debian's headless Chromium (reportgen: its lines built; HiPlot and Plotly: their plot's canvas
+or SVG present; each then two animation frames later). For reportgen also: a brush on an axis
+until the plot has repainted and until the run table has followed, and sorting the table.
+Prints a Markdown table (as in README) and the ratios to HiPlot.
 """
 
 from __future__ import annotations
@@ -76,36 +78,88 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def first_draw(path: Path, tool: str, timeout_s: float = 300) -> float | None:
+READY = """() => window.__reportgen && Object.values(window.__reportgen).length > 0
+  && Object.values(window.__reportgen).every(s => s.ready)"""
+FRAMES = """() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(
+  () => r(performance.now()))))"""
+PLOT = """() => { const v = [...Bokeh.index.all_views()].find(v =>
+    v.model.name === 'parallel-coordinates');
+  window.scrollBy(0, v.el.getBoundingClientRect().top - 40);
+  const r = v.el.getBoundingClientRect();
+  window.__paints = [];
+  if (!v.__timed) { const paint = v.paint; v.__timed = true;
+    v.paint = function (...a) { const out = paint.apply(this, a);
+      window.__paints.push(performance.now()); return out; }; }
+  return {left: r.left, top: r.top, x0: v.frame.x_scale.compute(0),
+          x1: v.frame.x_scale.compute(1), y0: v.frame.y_scale.compute(0),
+          y1: v.frame.y_scale.compute(1)}; }"""
+ROWS = """() => [...Bokeh.index.all_views()].find(v => v.model.name === 'run-table')
+  .data.getLength()"""
+SORT = """() => { const v = [...Bokeh.index.all_views()].find(v => v.model.name === 'run-table');
+  const h = [...v.shadow_el.querySelectorAll('.slick-header-column')]
+    .find(h => h.textContent.trim() === 'lr');
+  const t = performance.now(); h.click(); return performance.now() - t; }"""
+
+
+def in_browser(path: Path, tool: str, timeout_s: float = 300) -> dict:
+    """First draw (ms after navigation began, until the plot is drawn and two frames have
+    passed); for reportgen also a brush on the first axis (until the plot has repainted, and
+    until the table has followed) and a sort of the 100,000-row table."""
     from playwright.sync_api import sync_playwright
 
+    out: dict = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium",
                                     args=["--no-sandbox", "--disable-gpu",
                                           "--disable-background-networking"])
         page = browser.new_page(viewport={"width": 1400, "height": 900})
-        idle: list[float] = []
-        page.on("console", lambda m: idle.append(float(m.text.split(" at ")[1].split()[0]))
-                if "document idle at" in m.text else None)
-        start = time.perf_counter()
         page.goto(path.as_uri(), timeout=timeout_s * 1000)
         try:
             if tool == "reportgen":
-                deadline = time.perf_counter() + timeout_s
-                while not idle and time.perf_counter() < deadline:
-                    page.wait_for_timeout(50)
-                result = idle[0] / 1000 if idle else None
+                page.wait_for_function(READY, timeout=timeout_s * 1000)
             else:
-                selector = "canvas" if tool == "hiplot" else ".parcoords"
-                page.wait_for_selector(selector, timeout=timeout_s * 1000)
-                page.evaluate("() => new Promise(r => requestAnimationFrame(() => "
-                              "requestAnimationFrame(r)))")
-                result = time.perf_counter() - start
+                page.wait_for_selector("canvas" if tool == "hiplot" else ".parcoords",
+                                       timeout=timeout_s * 1000)
+            out["draw"] = page.evaluate(FRAMES) / 1000
+            if tool == "reportgen":
+                out.update(_interact(page))
         except Exception as exc:  # a page that never draws is reported as n/a
             print(f"{tool}: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
-            result = None
         browser.close()
-        return result
+    return out
+
+
+def _interact(page) -> dict:  # type: ignore[no-untyped-def]
+    page.evaluate(PLOT)
+    page.wait_for_timeout(1500)  # the grey backdrop is made just after the first draw
+    plot = page.evaluate(PLOT)
+    brush, follow = [], []
+    for a, b in ((0.4, 0.7), (0.1, 0.5), (0.55, 0.95)):
+        def at(y: float) -> tuple[float, float]:
+            return (plot["left"] + plot["x0"],
+                    plot["top"] + plot["y0"] + y * (plot["y1"] - plot["y0"]))
+        page.mouse.move(*at(a))
+        page.mouse.down()
+        for i in range(1, 6):
+            page.mouse.move(*at(a + (b - a) * i / 5))
+        page.mouse.up()
+        page.wait_for_timeout(100)
+        log = page.evaluate("() => Object.values(window.__reportgen)[0].log")
+        count = page.evaluate("() => [...Bokeh.documents[0].all_models].find(m => "
+                              "m.name === 'selected-count').text")
+        selected = int(count.split("</b>")[0][3:].replace(",", ""))
+        page.wait_for_function(f"() => ({ROWS})() === {selected}", timeout=10_000)
+        done = page.evaluate("() => performance.now()")
+        paints = page.evaluate("() => window.__paints")
+        page.evaluate("() => { window.__paints = []; }")
+        # each update of this drag (every move when brushing is live, else the drag's end):
+        # until the next repaint of the plot
+        updates = [e for e in log if e["mode"] in ("pan", "panend")][-6:]
+        lags = [next(t for t in paints if t >= e["end"]) - e["start"] for e in updates
+                if any(t >= e["end"] for t in paints)]
+        brush.append(max(lags))
+        follow.append(done - updates[-1]["start"])
+    return {"brush": max(brush), "table": max(follow), "sort": page.evaluate(SORT)}
 
 
 def main(sizes: list[int]) -> None:
@@ -123,14 +177,29 @@ def main(sizes: list[int]) -> None:
             for tool, cmd in tools.items():
                 out = folder / f"{tool}-{n}.html"
                 wall, peak = timed(cmd + [str(out)])
-                draw = first_draw(out, tool)
-                rows.append((n, tool, wall, peak, out.stat().st_size / 1e6, draw))
+                measured = in_browser(out, tool)
+                rows.append({"runs": n, "tool": tool, "build": wall, "peak": peak,
+                             "size": out.stat().st_size / 1e6, **measured})
                 print(json.dumps(rows[-1]), file=sys.stderr)
-    print(f"{'runs':>7} {'tool':<10} {'build s':>8} {'peak MB':>8} {'size MB':>8} {'draw s':>7}")
-    for n, tool, wall, peak, size, draw in rows:
-        shown = f"{draw:7.1f}" if draw is not None else "    n/a"
-        print(f"{n:>7} {tool:<10} {wall:8.1f} {peak:8.0f} {size:8.1f} {shown}")
+    print("| runs | tool | build s | peak MB | size MB | first draw s | brush ms | table "
+          "follows ms | sort ms |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    def cell(r: dict, key: str, fmt: str) -> str:
+        return format(r[key], fmt) if r.get(key) is not None else "n/a"
+
+    for r in rows:
+        print(f"| {r['runs']:,} | {r['tool']} | {r['build']:.1f} | {r['peak']:.0f} | "
+              f"{r['size']:.1f} | {cell(r, 'draw', '.1f')} | {cell(r, 'brush', '.0f')} | "
+              f"{cell(r, 'table', '.0f')} | {cell(r, 'sort', '.0f')} |")
+    for n in sizes:
+        by = {r["tool"]: r for r in rows if r["runs"] == n}
+        ours, hip = by["reportgen"], by["hiplot"]
+        ratios = [f"build {ours['build'] / hip['build']:.1f}x HiPlot",
+                  f"size {ours['size'] / hip['size']:.2f}x"]
+        if ours.get("draw") and hip.get("draw"):
+            ratios.append(f"first draw {ours['draw'] / hip['draw']:.2f}x")
+        print(f"{n:,} runs: reportgen " + ", ".join(ratios))
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [1000, 10000])
+    main([int(a) for a in sys.argv[1:]] or [1000, 10000, 100000])

@@ -130,7 +130,7 @@ def build(output: Path, json_path: Path | None, summary_md: Path | None, axes: s
         runs = sum(len(s.runs) for s in result.sweeps)
         size = result.output.stat().st_size / 1e6
         if not source["quiet"]:
-            click.echo(f"wrote {result.output} ({len(result.sweeps)} sweep(s), {runs} runs, "
+            click.echo(f"wrote {result.output} ({len(result.sweeps)} sweep(s), {runs:,} runs, "
                        f"{size:.1f} MB)")
         for sweep in result.sweeps:
             for warning in sweep.warnings:

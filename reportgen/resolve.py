@@ -63,7 +63,7 @@ def resolve(loaded: LoadedSweep, options: ReportConfig) -> Sweep:
     if options.where:
         before = len(runs)
         runs = where_filter.apply(runs, where_filter.parse(options.where), loaded.source)
-        notes.append(f"filtered with --where \"{options.where}\": {len(runs)} of {before} runs")
+        notes.append(f"filtered with --where \"{options.where}\": {len(runs):,} of {before:,} runs")
         if runs.empty:
             raise DataError(f"--where \"{options.where}\" leaves no run of {loaded.source}")
     if options.sweep_config_path:

@@ -202,7 +202,7 @@ def _findings(prep: Prepared, info: ConvergenceInfo) -> list[Finding]:
         chance = 50 / (n + 50)
         out.append(Finding(
             "stagnation", "notice",
-            f"No improvement of {metric} in the last {k} of {n} runs; for a random search, "
+            f"No improvement of {metric} in the last {k:,} of {n:,} runs; for a random search, "
             f"50 more runs would beat the best with a chance of about {chance:.0%}.",
             {"runs_since_improvement": k, "evaluated": n, "late_gain": info.late_gain}))
     elif info.late_gain is not None and info.late_gain > 0.01:
@@ -214,7 +214,7 @@ def _findings(prep: Prepared, info: ConvergenceInfo) -> list[Finding]:
     if info.z is not None and info.z > 2:
         out.append(Finding(
             "improvements", "info",
-            f"{info.improvements} new bests in {n} runs, more than the "
+            f"{info.improvements} new bests in {n:,} runs, more than the "
             f"{info.expected_improvements:.1f} expected by luck: the search learned.",
             {"improvements": info.improvements, "expected": info.expected_improvements,
              "z": info.z}))

@@ -273,7 +273,7 @@ def _findings(prep: Prepared, info: CoverageInfo) -> list[Finding]:
     elif info.duplicates and info.expected_duplicates is None:
         out.append(Finding(
             "duplicates", "notice",
-            f"{info.duplicates} runs repeat a configuration already run, although the space is "
+            f"{info.duplicates:,} runs repeat a configuration already run, although the space is "
             "continuous (a seed bug, a resumed run logged twice, or agents sharing a seed?).",
             {"duplicates": info.duplicates}))
     return out

@@ -105,10 +105,11 @@ def _findings(sweep: Sweep, counts: dict[str, int], best: dict[str, Any] | None,
               evaluated: int) -> list[Finding]:
     out = []
     total = counts["total"]
-    described = [f"{counts[s]} {s}" for s in (*STATES, "other") if counts[s]]
+    described = [f"{counts[s]:,} {s}" for s in (*STATES, "other") if counts[s]]
     out.append(Finding(
         "runs", "info",
-        f"{total} runs: {', '.join(described)}; {evaluated} have a value of {sweep.metric.name}.",
+        f"{total:,} runs: {', '.join(described)}; {evaluated:,} have a value of "
+        f"{sweep.metric.name}.",
         {"counts": counts},
     ))
     if best is not None:
@@ -124,7 +125,7 @@ def _findings(sweep: Sweep, counts: dict[str, int], best: dict[str, Any] | None,
         share = bad / total
         out.append(Finding(
             "crashes", "warning" if share >= 0.1 else "notice",
-            f"{share:.0%} of runs crashed or failed ({bad} of {total}).",
+            f"{share:.0%} of runs crashed or failed ({bad:,} of {total:,}).",
             {"crashed": counts["crashed"], "failed": counts["failed"], "share": share},
         ))
     if counts["running"]:
@@ -137,7 +138,7 @@ def _findings(sweep: Sweep, counts: dict[str, int], best: dict[str, Any] | None,
     if evaluated < DESCRIBE_ONLY:
         out.append(Finding(
             "small_sweep", "notice",
-            f"Only {evaluated} runs have a value of {sweep.metric.name}: "
+            f"Only {evaluated:,} runs have a value of {sweep.metric.name}: "
             "the report describes them and draws no conclusions.",
             {"evaluated": evaluated},
         ))

@@ -341,7 +341,7 @@ def _findings(prep: Prepared, info: RegionInfo) -> list[Finding]:
                 out.append(Finding(
                     "region_level", "notice",
                     f"{p.name} = {fmt_value(e.level)} is rare among the best runs: {e.top} of "
-                    f"{info.top_runs} top runs although {e.total} runs tried it{low_conf}.",
+                    f"{info.top_runs:,} top runs although {e.total:,} runs tried it{low_conf}.",
                     {"param": p.name, "level": _plain(e.level), "lift": e.lift,
                      "q": e.q_depleted}))
             continue

@@ -88,7 +88,7 @@ def convergence_plot(info: ConvergenceInfo, metric: str, values: np.ndarray, log
         if high - low > 3 * (cut - low) and cut > low:
             p.y_range = Range1d(low - 0.05 * (cut - low), cut + 0.1 * (cut - low))
             hidden = int(np.sum(finite > cut + 0.1 * (cut - low)))
-            p.title.text += f" ({hidden} runs above the top edge)"
+            p.title.text += f" ({hidden:,} runs above the top edge)"
     p.legend.location = "top_right"
     p.legend.label_text_font_size = "11px"
     p.legend.background_fill_alpha = 0.7

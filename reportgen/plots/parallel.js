@@ -268,3 +268,4 @@ if (mode === "panstart") {
 }
 draw(st);
 st.last = {mode, start: t_start, end: performance.now()};
+st.log = (st.log || []).slice(-30).concat([st.last]);  // for benchmarks/scale.py

@@ -95,7 +95,7 @@ def sweep_view(sweep: Sweep, d: Diagnostics, anchor: str, constants: dict[str, s
     ov = d.overview
     facts = [("source", sweep.source), ("method", sweep.method or "not declared"),
              ("metric", f"{sweep.metric.name} ({sweep.metric.goal})"),
-             ("runs", str(ov.counts["total"]))]
+             ("runs", f"{ov.counts['total']:,}")]
     if sweep.sweep_id and sweep.sweep_id != sweep.name:
         facts.insert(1, ("sweep id", sweep.sweep_id))
     if sweep.where:
@@ -107,25 +107,33 @@ def sweep_view(sweep: Sweep, d: Diagnostics, anchor: str, constants: dict[str, s
     if np.isfinite(runtime).any():
         facts.append(("compute", fmt_duration(float(np.nansum(runtime))) + " in all"))
     counts = tuple((s, ov.counts[s]) for s in (*STATES, "other") if ov.counts[s])
+    from reportgen.plots.parallel import CRISP_RUNS, LOD_LINES
+
     drawn = len(sweep.runs)
-    caption = (f"{drawn} runs on {len(axes)} axes; colour: {sweep.metric.name}, best runs "
-               f"drawn on top. Drag along an axis to select a range; double-click an axis to "
-               f"clear it.")
-    caption += f" The “top 10%” highlight is the best-region top set ({d.region.top_runs} runs)."
+    if drawn <= CRISP_RUNS:
+        caption = (f"{drawn:,} runs on {len(axes)} axes; colour: {sweep.metric.name}, best "
+                   "runs drawn on top.")
+    else:
+        caption = (f"{drawn:,} runs on {len(axes)} axes: more than {CRISP_RUNS:,} selected "
+                   f"runs are drawn as a density (colour: the mean {sweep.metric.name} rank of "
+                   f"the runs through each pixel), with the best {LOD_LINES} as lines on top; "
+                   f"a selection of up to {CRISP_RUNS:,} runs is drawn line by line.")
+    caption += (" Drag along an axis to select a range; double-click an axis to clear it. The "
+                f"“top 10%” highlight is the best-region top set ({d.region.top_runs:,} runs).")
     imp = d.importance
     imp_caption = "" if not imp.params else (
         f"{imp.method}; intervals from bootstrap refits."
         + ("" if imp.reliable else " The model explains little of the metric: read the "
            "bars as unreliable."))
     if imp.subsampled:
-        imp_caption += f" Fitted on a random subsample of {imp.subsampled} runs."
+        imp_caption += f" Fitted on a random subsample of {imp.subsampled:,} runs."
     reg = d.region
     reg_caption = (f"Top set: the best {reg.top_runs} finished runs (max(10%, 5)); ranges are "
                    "their 5–95% quantiles on each parameter's own scale. The PRIM box is the "
                    "smallest box holding 80% of them; “kept” means it narrows that parameter in "
                    "at least 60% of bootstrap resamples with quasi-p ≤ 0.05.")
     if reg.subsampled:
-        reg_caption += f" PRIM ran on a random subsample of {reg.subsampled} runs."
+        reg_caption += f" PRIM ran on a random subsample of {reg.subsampled:,} runs."
     if d.prep.confidence == "low":
         reg_caption += " Low confidence: fewer than 30 finished runs."
     config_yaml = ""

@@ -44,7 +44,7 @@ def convergence_facts(d: Diagnostics) -> tuple[tuple[str, str], ...]:
         facts.append(("proposals concentrate", f"{'yes' if c.concentrating else 'no'} "
                       f"(ρ = {c.concentration_rho:.2f}, p = {_p(c.concentration_pvalue)})"))
     if c.subsampled:
-        facts.append(("subsampled", f"trend computed on {c.subsampled} runs"))
+        facts.append(("subsampled", f"trend computed on {c.subsampled:,} runs"))
     return tuple(facts)
 
 
@@ -80,7 +80,7 @@ def coverage_facts(d: Diagnostics) -> tuple[tuple[str, str], ...]:
         facts.append(("grid", f"{g.done} of {g.cells} cells done ({g.completeness:.0%}); "
                               f"{g.crashed} crashed only; {g.missing} never run"))
     if c.subsampled:
-        facts.append(("subsampled", f"joint spread computed on {c.subsampled} runs"))
+        facts.append(("subsampled", f"joint spread computed on {c.subsampled:,} runs"))
     return tuple(facts)
 
 
