@@ -139,6 +139,7 @@ def _interact(page) -> dict:  # type: ignore[no-untyped-def]
             return (plot["left"] + plot["x0"],
                     plot["top"] + plot["y0"] + y * (plot["y1"] - plot["y0"]))
         page.mouse.move(*at(a))
+        began = page.evaluate("() => performance.now()")
         page.mouse.down()
         for i in range(1, 6):
             page.mouse.move(*at(a + (b - a) * i / 5))
@@ -154,7 +155,7 @@ def _interact(page) -> dict:  # type: ignore[no-untyped-def]
         page.evaluate("() => { window.__paints = []; }")
         # each update of this drag (every move when brushing is live, else the drag's end):
         # until the next repaint of the plot
-        updates = [e for e in log if e["mode"] in ("pan", "panend")][-6:]
+        updates = [e for e in log if e["mode"] in ("pan", "panend") and e["start"] >= began]
         lags = [next(t for t in paints if t >= e["end"]) - e["start"] for e in updates
                 if any(t >= e["end"] for t in paints)]
         brush.append(max(lags))

@@ -3,6 +3,7 @@
 import io
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from test_render import hostile_csv
@@ -341,4 +342,46 @@ def test_sorting_a_large_table_orders_every_row(open_page, large_sweep):
       return {n, sorted: lr.every((x, i) => i === 0 || lr[i - 1] <= x), first: lr[0]}; }""")
     assert first["n"] == 6000 and first["sorted"]
     assert first["first"] == pytest.approx(sweep.runs["lr"].min(), rel=1e-6)
+    assert problems == []
+
+
+def test_a_100000_run_report_opens_draws_and_brushes(open_page, tmp_path):
+    """The scale target's functional half (its timings live in benchmarks/scale.py)."""
+    import sys
+
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    import scale
+
+    from reportgen.config import ReportConfig
+    from reportgen.pipeline import build_report
+
+    csv, config = scale.make(100_000, tmp_path)
+    import yaml
+
+    out = tmp_path / "large.html"
+    result = build_report(ReportConfig(sources=(str(csv),), output=out,
+                                       sweep_config=yaml.safe_load(config.read_text()),
+                                       sweep_config_path=str(config)))
+    assert out.stat().st_size < 12e6
+    page, problems = open_page(out)
+    (key,) = page.evaluate(PLOTS)
+    state = page.evaluate(STATE)
+    assert state["counts"][key] == "<b>100,000</b> of 100,000 runs selected"
+    assert state["notes"][key].startswith("Drawn: all 100,000 runs as a density")
+    plot = bring(page, key)
+    drag(page, point(plot, 0, 0.5), point(plot, 0, 0.75))  # the first axis, lr: 1e-3 .. 1e-2
+    page.wait_for_timeout(1000)
+    state = page.evaluate(STATE)
+    selected = int(state["counts"][key].split("</b>")[0][3:].replace(",", ""))
+    first = page.evaluate("""() => { const o = [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'parallel-coordinates').above[0].major_label_overrides;
+      return o instanceof Map ? (o.get(0) ?? o.get('0')) : o[0]; }""")
+    assert first == "lr"  # the most important parameter comes first
+    lr = result.sweeps[0].runs["lr"].to_numpy(dtype=float)
+    share = np.mean((np.log10(lr) >= -3) & (np.log10(lr) <= -2))  # a quarter of the axis
+    assert abs(selected / 100_000 - share) < 0.02
+    assert state["tables"][key] == selected
+    assert "selected runs as a density" in state["notes"][key]
     assert problems == []

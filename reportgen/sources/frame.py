@@ -143,6 +143,10 @@ def _numbers_in_bulk(series: pd.Series) -> np.ndarray | None:
     values = series.to_numpy(dtype=object)
     if not len(values) or pd.api.types.infer_dtype(values, skipna=False) != "string":
         return None
+    try:  # the common case, every cell a number (NumPy reads nan and inf as _SPECIAL does)
+        return values.astype(str).astype(np.float64)
+    except ValueError:
+        pass
     text = pd.Series(values, dtype=object).str.strip()
     low = text.str.lower()
     missing = low.isin(_MISSING).to_numpy()
