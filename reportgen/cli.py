@@ -40,6 +40,26 @@ demo is built.
 """
 
 
+class _Recorded(click.Command):
+    """A subcommand that keeps its arguments as given: the report names its command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["reportgen.args"] = list(args)
+        return super().parse_args(ctx, args)
+
+
+def _command_line() -> str:
+    from reportgen.provenance import command_line
+
+    ctx = click.get_current_context()
+    return command_line(ctx.info_name or "build", ctx.meta.get("reportgen.args", []))
+
+
+def _is_folder(output: str) -> bool:
+    """`-o` names a folder when it ends in a slash or is an existing folder."""
+    return output.endswith(("/", os.sep)) or Path(output).is_dir()
+
+
 def _split(value: str | None) -> tuple[str, ...] | None:
     if value is None:
         return None
@@ -102,10 +122,11 @@ def _config(output: Path, sources: tuple[str, ...], metric: str | None, goal: st
         **extra)
 
 
-@main.command(epilog=BUILD_EXAMPLES)
+@main.command(cls=_Recorded, epilog=BUILD_EXAMPLES)
 @source_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("report.html"), show_default=True, help="The HTML file to write.")
+@click.option("-o", "--output", default="report.html", show_default=True,
+              help="The HTML file to write; or a folder (existing, or ending in /), then the "
+                   "file is named after the sweep: FOLDER/SWEEP_ID.html.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the report's data as JSON (schema in README).")
 @click.option("--summary-md", type=click.Path(dir_okay=False, path_type=Path),
@@ -116,16 +137,17 @@ def _config(output: Path, sources: tuple[str, ...], metric: str | None, goal: st
               "or the sweep config's order.")
 @click.option("--deterministic", is_flag=True,
               help="Byte-identical output for the same input (fixed timestamp and ids).")
-def build(output: Path, json_path: Path | None, summary_md: Path | None, axes: str | None,
+def build(output: str, json_path: Path | None, summary_md: Path | None, axes: str | None,
           axis_order: str, deterministic: bool, **source: Any) -> None:
     """Build one HTML report from one or more sweeps."""
 
     def run() -> None:
         from reportgen.pipeline import build_report
 
-        config = _config(output, json_path=json_path, summary_md=summary_md,
+        config = _config(Path(output), json_path=json_path, summary_md=summary_md,
+                         output_is_folder=_is_folder(output),
                          axes=_split(axes), axis_order=axis_order,
-                         deterministic=deterministic, **source)
+                         deterministic=deterministic, command=_command_line(), **source)
         result = build_report(config)
         runs = sum(len(s.runs) for s in result.sweeps)
         size = result.output.stat().st_size / 1e6
@@ -150,32 +172,68 @@ Examples:
 
 @main.command(epilog=SUGGEST_EXAMPLES)
 @source_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("next.yaml"), show_default=True,
-              help="The W&B sweep config (YAML) to write.")
-def suggest(output: Path, **source: Any) -> None:
+@click.option("-o", "--output", default="next.yaml", show_default=True,
+              help="The W&B sweep config (YAML) to write; or a folder (existing, or ending in "
+                   "/), then FOLDER/SWEEP_ID.yaml.")
+def suggest(output: str, **source: Any) -> None:
     """Propose the next, narrower W&B sweep config from the best region of ONE sweep."""
 
     def run() -> None:
         from reportgen.errors import ConfigError
-        from reportgen.pipeline import propose
-        from reportgen.render.html import check_writable, write_atomic
+        from reportgen.pipeline import file_name, propose
+        from reportgen.render.html import check_folder, check_writable, write_atomic
 
-        check_writable(output)
-        config = _config(output, **source)
+        folder = _is_folder(output)
+        target = Path(output)
+        (check_folder if folder else check_writable)(target)
+        config = _config(target, **source)
         proposals = propose(config)
         if len(proposals) != 1:
             names = ", ".join(s.name for s, _ in proposals)
             raise ConfigError(f"suggest takes one sweep; the sources hold {len(proposals)} "
                               f"({names}): name one, e.g. demo:random")
         sweep, proposal = proposals[0]
-        write_atomic(output, proposal.yaml())
+        written = target / file_name([sweep], ".yaml") if folder else target
+        write_atomic(written, proposal.yaml())
         changed = [c.param for c in proposal.changes if c.old != c.new]
         if not source["quiet"]:
             what = ", ".join(changed) if changed else "nothing narrowed"
-            click.echo(f"wrote {output} (next sweep for {sweep.name}: {what})")
+            click.echo(f"wrote {written} (next sweep for {sweep.name}: {what})")
         for warning in sweep.warnings:
             click.echo(f"Warning: {warning}", err=True)
+
+    _guarded(run)
+
+
+INDEX_EXAMPLES = """
+\b
+Examples:
+  reportgen index reports/                  # writes reports/index.html
+  reportgen index wiki/sweeps -o wiki/sweeps.html --deterministic
+"""
+
+
+@main.command(cls=_Recorded, epilog=INDEX_EXAMPLES)
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The index page to write (default: FOLDER/index.html).")
+@click.option("--deterministic", is_flag=True,
+              help="Byte-identical output for the same reports (fixed timestamp).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+def index(folder: Path, output: Path | None, deterministic: bool, quiet: bool) -> None:
+    """Write one page that lists every report under FOLDER (subfolders too), sortable and
+    filterable; files that are not reports are listed as skipped, with the reason."""
+
+    def run() -> None:
+        from reportgen.index import build_index
+
+        result = build_index(folder, output, deterministic, _command_line())
+        if not quiet:
+            reports = len({e.report for e in result.entries})
+            click.echo(f"wrote {result.output} ({reports} report(s), {len(result.entries)} "
+                       f"sweep(s), {len(result.skipped)} file(s) skipped)")
+        for skipped in result.skipped:
+            click.echo(f"Skipped {skipped.path}: {skipped.reason}", err=True)
 
     _guarded(run)
 

@@ -25,7 +25,8 @@ class ReportConfig:
     """What to read, how to read it, and where to write the report."""
 
     sources: tuple[str, ...] = ("demo",)
-    output: Path = Path("report.html")
+    output: Path = Path("report.html")  # a file, or (output_is_folder) the folder to write in
+    output_is_folder: bool = False  # then the file is named after the sweep: SWEEP_ID.html
     json_path: Path | None = None
     summary_md: Path | None = None
     metric: str | None = None
@@ -39,3 +40,4 @@ class ReportConfig:
     deterministic: bool = False
     top_fraction: float = 0.1
     fetch: FetchOptions = FetchOptions()
+    command: str | None = None  # the command line that asked for it (secrets hidden)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,6 +15,7 @@ from reportgen.diagnostics.analyse import analyse
 from reportgen.diagnostics.compare import ComparisonInfo, comparison
 from reportgen.diagnostics.summary import Diagnostics
 from reportgen.model import ParamSpec, Sweep
+from reportgen.provenance import provenance
 from reportgen.render import document as doc
 from reportgen.render.context import (
     ComparisonView,
@@ -47,22 +50,31 @@ def gather(config: ReportConfig) -> list[Sweep]:
 
 
 def build_report(config: ReportConfig) -> BuildResult:
-    from reportgen.render.html import check_writable, write_atomic
+    from reportgen.render.html import check_folder, check_writable, write_atomic
 
-    for path in (config.output, config.json_path, config.summary_md):
+    if config.output_is_folder:
+        check_folder(config.output)
+    for path in (None if config.output_is_folder else config.output, config.json_path,
+                 config.summary_md):
         if path is not None:
             check_writable(path)  # fail before the work, and never leave half the outputs
     sweeps = gather(config)
+    if config.output_is_folder:
+        config = dataclasses.replace(config, output=config.output / file_name(sweeps, ".html"),
+                                     output_is_folder=False)
     analyses = [analyse(s, config.top_fraction) for s in sweeps]
     proposals = [suggest(s, d) for s, d in zip(sweeps, analyses)]
     compared = comparison(sweeps, analyses)
-    generated_at = _generated_at(config.deterministic)
-    data = doc.document([doc.sweep_entry(s, d, p) for s, d, p in
-                         zip(sweeps, analyses, proposals)], generated_at)
+    generated_at = stamp(config.deterministic)
+    anchors = sweep_anchors(sweeps)
+    made_by = provenance(config.command, config.sources)
+    data = doc.document([doc.sweep_entry(s, d, p, a) for s, d, p, a in
+                         zip(sweeps, analyses, proposals, anchors)], generated_at, made_by)
     if len(sweeps) > 1:
         data["comparison"] = compared.to_json() if compared else None
     data_json = doc.to_json(data)
-    html = _page(sweeps, analyses, proposals, compared, config, generated_at, data_json)
+    html = _page(sweeps, analyses, proposals, anchors, compared, config, generated_at, made_by,
+                 data_json)
     if config.json_path is not None:
         write_atomic(config.json_path, data_json)
     if config.summary_md is not None:
@@ -73,9 +85,26 @@ def build_report(config: ReportConfig) -> BuildResult:
     return BuildResult(config.output, tuple(sweeps), data)
 
 
+def file_name(sweeps: list[Sweep], suffix: str) -> str:
+    """A file name from the sweeps: `SWEEP_ID.html` (or the sweep's name when it has no id);
+    several sweeps joined with `+`, or the first and how many more when that is long."""
+    ids = [re.sub(r"[^A-Za-z0-9._-]+", "-", s.sweep_id or s.name).strip("-.") or "sweep"
+           for s in sweeps]
+    stem = "+".join(ids)
+    if len(stem) > 100:
+        stem = f"{ids[0][:80]}-and-{len(ids) - 1}-more"
+    return stem + suffix
+
+
+def sweep_anchors(sweeps: list[Sweep]) -> list[str]:
+    """Each sweep's section anchor on the page (unique, from its name)."""
+    used: set[str] = set()
+    return [anchor_for(s.name, used) for s in sweeps]
+
+
 def _page(sweeps: list[Sweep], analyses: list[Diagnostics], proposals: list[Suggestion],
-          compared: ComparisonInfo | None, config: ReportConfig, generated_at: str,
-          data_json: str) -> str:
+          anchors: list[str], compared: ComparisonInfo | None, config: ReportConfig,
+          generated_at: str, made_by: dict, data_json: str) -> str:
     import bokeh
     from bokeh.document import Document
     from bokeh.embed import components
@@ -90,12 +119,10 @@ def _page(sweeps: list[Sweep], analyses: list[Diagnostics], proposals: list[Sugg
     with stable_ids():
         views: list[SweepView] = []
         layouts: dict[str, object] = {}
-        used: set[str] = set()
         on_ready: list = []
-        for sweep, d, proposal in zip(sweeps, analyses, proposals):
+        for sweep, d, proposal, anchor in zip(sweeps, analyses, proposals, anchors):
             axes = choose_axes(sweep, config.axes, d.importance.order()
                                if config.axis_order == "importance" else None)
-            anchor = anchor_for(sweep.name, used)
             values = d.prep.metric_values()
             layouts[f"{anchor}/parallel"], ready = parallel_plot(
                 parallel_input(sweep, d.overview, axes), key=anchor)
@@ -140,13 +167,13 @@ def _page(sweeps: list[Sweep], analyses: list[Diagnostics], proposals: list[Sugg
     view = ReportView(title=f"Sweep report — {title}", version=__version__,
                       generated_at=generated_at, sweeps=tuple(views), comparison=comparison_view,
                       bokeh_js=bokeh_js, bokeh_script=script, bokeh_version=bokeh.__version__,
+                      provenance=made_by,
                       data_json=doc.script_safe(data_json))
     return render(view)
 
 
 def combine(sweeps: list[Sweep], compared: ComparisonInfo) -> Sweep:
     """The compared sweeps as one, with a `sweep` column, for the shared parallel plot."""
-    import dataclasses
 
     import pandas as pd
 
@@ -177,7 +204,7 @@ def _log_metric(values) -> bool:  # type: ignore[no-untyped-def]
     return bool(len(finite) and finite.min() > 0 and finite.max() / finite.min() > 100)
 
 
-def _generated_at(deterministic: bool) -> str:
+def stamp(deterministic: bool) -> str:
     """UTC now; under --deterministic SOURCE_DATE_EPOCH (reproducible builds) or the epoch."""
     if deterministic:
         stamp = datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")),

@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -76,16 +77,19 @@ def open_page(browser):
 
     context.route("**/*", route)
 
-    def open_(path):
+    def open_(path, report=True):
+        """`path`: a file or a file: URL; `report=False` for a page without Bokeh."""
         page = context.new_page()
         page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
                 if m.type in ("error", "warning") else None)
         page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-        page.goto(path.as_uri())
-        page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0 && "
-                               "[...Bokeh.index.all_views()].some(v => v.model.type === 'Figure')")
-        page.wait_for_function(READY)  # the parallel plots have built their lines
-        page.wait_for_timeout(300)
+        page.goto(path if isinstance(path, str) else path.as_uri())
+        if report:
+            page.wait_for_function(
+                "() => window.Bokeh && Bokeh.documents.length > 0 && "
+                "[...Bokeh.index.all_views()].some(v => v.model.type === 'Figure')")
+            page.wait_for_function(READY)  # the parallel plots have built their lines
+            page.wait_for_timeout(300)
         return page, problems
 
     yield open_
@@ -385,3 +389,88 @@ def test_a_100000_run_report_opens_draws_and_brushes(open_page, tmp_path):
     assert state["tables"][key] == selected
     assert "selected runs as a density" in state["notes"][key]
     assert problems == []
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    from reportgen.config import ReportConfig
+    from reportgen.index import build_index
+    from reportgen.pipeline import build_report
+
+    root = tmp_path_factory.mktemp("archive")
+    (root / "team").mkdir()
+    for source, path in (("demo:grid", "grid.html"), ("demo:random", "team/random.html"),
+                         ("demo:bayes", "team/bayes run.html")):
+        build_report(ReportConfig(sources=(source,), output=root / path, deterministic=True))
+    (root / "notes.html").write_text("<p>not a report</p>")
+    return build_index(root, deterministic=True).output
+
+
+def test_three_reports_become_an_index_that_links_them_all(open_page, archive):
+    page, problems = open_page(archive, report=False)
+    rows = page.evaluate("() => [...document.querySelectorAll('#reports tbody tr')]"
+                         ".map(r => r.cells[0].textContent.trim())")
+    assert sorted(rows) == ["demo-bayes", "demo-grid", "demo-random"]
+    assert "notes.html" in page.locator("table.skipped").inner_text()
+    page.click("#reports th:nth-child(5) button")  # runs, ascending
+    runs = page.evaluate("() => [...document.querySelectorAll('#reports tbody tr')]"
+                         ".map(r => r.cells[4].textContent.trim())")
+    assert runs == ["24", "60", "120"]
+    page.click("#reports th:nth-child(5) button")  # and descending
+    assert page.evaluate("() => document.querySelector('#reports tbody tr').cells[4]"
+                         ".textContent.trim()") == "120"
+    page.fill("#filter", "bayes adaptive")
+    visible = page.evaluate("() => [...document.querySelectorAll('#reports tbody tr')]"
+                            ".filter(r => !r.hidden).map(r => r.cells[0].textContent.trim())")
+    assert visible == ["demo-bayes"] and page.inner_text("#shown") == "1 of 3 shown"
+    links = page.evaluate("() => [...document.querySelectorAll('#reports tbody td:first-child a')]"
+                          ".map(a => a.href)")
+    assert len(links) == 3
+    for link in links:  # each link opens its report at the sweep's section
+        report, _ = open_page(link)
+        anchor = link.split("#")[1]
+        assert report.evaluate(f"() => !!document.getElementById('{anchor}')")
+        assert report.evaluate("() => location.hash") == f"#{anchor}"
+    assert problems == []
+
+
+def test_printed_to_pdf_the_report_has_readable_pages(open_page, demo_html, tmp_path):
+    import pypdf
+
+    page, problems = open_page(demo_html)
+    pdf = tmp_path / "demo.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    reader = pypdf.PdfReader(str(pdf))
+    assert 8 <= len(reader.pages) <= 60
+    for sheet in reader.pages:  # A4 landscape, as the page's @page rule asks
+        assert round(float(sheet.mediabox.width)) == 842
+        assert round(float(sheet.mediabox.height)) == 595
+    texts = [sheet.extract_text() for sheet in reader.pages]
+    assert all(t.strip() for t in texts), "a blank page"
+    for name in ("demo-grid", "demo-random", "demo-bayes"):  # each sweep opens a page
+        assert any(t.lstrip().startswith(name + "\n") for t in texts), name
+    # on paper (A4 landscape, 10 mm margins: 1047 px) no figure is wider than the page
+    page.set_viewport_size({"width": 1047, "height": 740})
+    page.emulate_media(media="print")
+    widest = page.evaluate("() => Math.max(...[...document.querySelectorAll('.plot')]"
+                           ".map(p => p.getBoundingClientRect().right))")
+    assert widest <= 1047
+    assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == \
+        "rgb(255, 255, 255)"
+    assert problems == []
+
+
+def test_the_page_follows_a_dark_system_setting_and_keeps_figures_light(browser, demo_html):
+    context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(demo_html.as_uri())
+    page.wait_for_function(READY)
+    colours = page.evaluate("""() => ({
+        body: getComputedStyle(document.body).backgroundColor,
+        text: getComputedStyle(document.body).color,
+        plot: getComputedStyle(document.querySelector('.plot')).backgroundColor})""")
+    context.close()
+    dark = [int(v) for v in re.findall(r"\d+", colours["body"])[:3]]
+    light = [int(v) for v in re.findall(r"\d+", colours["text"])[:3]]
+    assert max(dark) < 60 and min(light) > 180
+    assert colours["plot"] == "rgb(255, 255, 255)"

@@ -17,7 +17,7 @@ def data_block(html: str) -> dict:
     return json.loads(m.group(1))
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["suggest"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["suggest"], ["index"]])
 def test_every_command_has_help_with_examples(cli, command):
     result = cli(*command, "--help")
     assert result.exit_code == 0
@@ -27,7 +27,7 @@ def test_every_command_has_help_with_examples(cli, command):
 
 
 def test_every_command_is_covered_by_the_help_test():
-    assert set(main.commands) == {"build", "suggest"}
+    assert set(main.commands) == {"build", "suggest", "index"}
 
 
 def test_version(cli):
@@ -93,11 +93,12 @@ def test_best_run_respects_the_goal(cli, tmp_path):
 
 def test_deterministic_output_is_byte_identical_across_processes(tmp_path):
     outputs = []
-    for i in range(2):
-        out = tmp_path / f"r{i}.html"
+    for i in range(2):  # the same command (it is in the report), in two folders
+        (tmp_path / str(i)).mkdir()
         subprocess.run([sys.executable, "-m", "reportgen", "build", "demo:random", "demo:grid",
-                        "-o", str(out), "--deterministic"], check=True, capture_output=True)
-        outputs.append(out.read_bytes())
+                        "-o", "r.html", "--deterministic"], check=True, capture_output=True,
+                       cwd=tmp_path / str(i))
+        outputs.append((tmp_path / str(i) / "r.html").read_bytes())
     assert outputs[0] == outputs[1]
     assert b"1970-01-01 00:00:00 UTC" in outputs[0]
 

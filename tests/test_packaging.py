@@ -15,6 +15,7 @@ def test_wheel_installs_and_builds_the_demo_outside_the_repo(tmp_path):
     (wheel,) = (tmp_path / "dist").glob("reportgen-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("reportgen/templates/report.html.jinja2", "reportgen/templates/style.css",
+                   "reportgen/templates/index.html.jinja2",
                    "reportgen/sources/demo_data/random.csv", "reportgen/plots/parallel.js"):
         assert needed in names
     venv = tmp_path / "venv"
@@ -32,3 +33,7 @@ def test_wheel_installs_and_builds_the_demo_outside_the_repo(tmp_path):
                            capture_output=True, text=True).stdout
     assert str(venv) in where  # the wheel's copy, not the checkout
     assert (work / "d.html").read_text().startswith("<!DOCTYPE html>")
+    proc = subprocess.run([str(venv / "bin" / "reportgen"), "index", "."], cwd=work,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert 'href="d.html#sweep-demo-grid"' in (work / "index.html").read_text()

@@ -77,6 +77,7 @@ class ReportView:
     data_json: str = ""
     summary: tuple[str, ...] = field(default_factory=tuple)
     comparison: ComparisonView | None = None
+    provenance: dict = field(default_factory=dict)
 
 
 def anchor_for(name: str, used: set[str]) -> str:

@@ -14,12 +14,15 @@ from reportgen.suggest import Suggestion
 SCHEMA_VERSION = 1
 
 
-def sweep_entry(sweep: Sweep, d: Diagnostics, proposal: Suggestion | None = None
-                ) -> dict[str, Any]:
+def sweep_entry(sweep: Sweep, d: Diagnostics, proposal: Suggestion | None = None,
+                anchor: str | None = None) -> dict[str, Any]:
     ov = d.overview
     return {
         "name": sweep.name,
+        "sweep_id": sweep.sweep_id,
+        "anchor": anchor,
         "source": sweep.source,
+        "config": sweep.config,
         "method": sweep.method,
         "metric": {"name": sweep.metric.name, "goal": sweep.metric.goal},
         "params": [p.to_json() for p in sweep.space.params],
@@ -38,11 +41,13 @@ def sweep_entry(sweep: Sweep, d: Diagnostics, proposal: Suggestion | None = None
     }
 
 
-def document(entries: list[dict[str, Any]], generated_at: str) -> dict[str, Any]:
+def document(entries: list[dict[str, Any]], generated_at: str,
+             provenance: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "reportgen", "version": __version__},
         "generated_at": generated_at,
+        "provenance": provenance,
         "sweeps": entries,
     }
 

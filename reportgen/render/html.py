@@ -35,6 +35,12 @@ def render(view: ReportView) -> str:
     return env.get_template("report.html.jinja2").render(report=view, css=css)
 
 
+def render_index(**context: object) -> str:
+    env = environment()
+    css = env.loader.get_source(env, "style.css")[0]  # type: ignore[union-attr]
+    return env.get_template("index.html.jinja2").render(css=css, **context)
+
+
 def check_writable(path: Path) -> None:
     """The folder of `path` exists and `path` is not a folder."""
     path = Path(path)
@@ -42,6 +48,21 @@ def check_writable(path: Path) -> None:
         raise OutputError(f"cannot write {path}: folder {path.parent} does not exist")
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder; give a file name")
+
+
+def check_folder(folder: Path) -> None:
+    """An output folder: made if missing (its parent must exist), never a file."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"cannot write into {folder}: it is a file, not a folder")
+    if not folder.exists():
+        if not folder.parent.is_dir():
+            raise OutputError(f"cannot write into {folder}: folder {folder.parent} does not "
+                              "exist")
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise OutputError(f"cannot make folder {folder}: {exc.strerror or exc}") from None
 
 
 def write_atomic(path: Path, text: str) -> None:

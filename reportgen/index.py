@@ -1,0 +1,150 @@
+"""`reportgen index DIR`: one page that lists every report in a folder tree, found by the
+`reportgen-data` block each report embeds; files that are not reports are listed as skipped,
+with the reason."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from reportgen.errors import OutputError
+from reportgen.formatting import fmt_number
+from reportgen.render.document import SCHEMA_VERSION
+
+_DATA = re.compile(r'<script type="application/json" id="reportgen-data">(.*?)</script>', re.S)
+INDEX_MARK = '<meta name="generator" content="reportgen index">'
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One sweep of one report."""
+
+    report: str  # the report's path, relative to the indexed folder (POSIX)
+    href: str  # a link to the sweep's section, relative to the index page
+    sweep: str
+    sweep_id: str | None
+    source: str
+    metric: str
+    goal: str
+    best: float | None
+    runs: int | None
+    strategy: str
+    generated_at: str
+    version: str
+
+    @property
+    def best_text(self) -> str:
+        return fmt_number(self.best) if self.best is not None else "–"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+def scan(folder: Path, index_file: Path) -> tuple[list[Entry], list[Skipped]]:
+    """Every `.html` file under `folder` (sorted, hidden folders left out) but the index
+    page itself, read as a report or listed as skipped."""
+    if not folder.is_dir():
+        raise OutputError(f"cannot index {folder}: not a folder")
+    entries: list[Entry] = []
+    skipped: list[Skipped] = []
+    for path in sorted(folder.rglob("*.html"), key=lambda p: p.relative_to(folder).as_posix()):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts) or \
+                path.resolve() == index_file.resolve():
+            continue
+        found, reason = _read(path, relative, index_file.parent)
+        entries.extend(found)
+        if reason:
+            skipped.append(Skipped(relative.as_posix(), reason))
+    return entries, skipped
+
+
+def _read(path: Path, relative: Path, index_folder: Path) -> tuple[list[Entry], str | None]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return [], "not UTF-8 text"
+    except OSError as exc:
+        return [], f"cannot be read ({exc.strerror or exc})"
+    if INDEX_MARK in text:
+        return [], "an index page, not a report"
+    match = _DATA.search(text)
+    if match is None:
+        return [], "no reportgen-data block: not a reportgen report (or cut short)"
+    try:
+        data = json.loads(match.group(1))
+    except json.JSONDecodeError as exc:
+        return [], f"its reportgen-data block is not valid JSON ({exc.msg}, line {exc.lineno})"
+    if not isinstance(data, dict) or not isinstance(data.get("sweeps"), list):
+        return [], "its reportgen-data block has no list of sweeps"
+    version = data.get("schema_version")
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        return [], (f"schema_version {version!r} is not one this reportgen reads "
+                    f"({SCHEMA_VERSION}): upgrade reportgen")
+    link = quote(_relative_link(path, index_folder))
+    entries = []
+    for sweep in data["sweeps"]:
+        if not isinstance(sweep, dict):
+            return [], "its reportgen-data block has a sweep that is not an object"
+        metric = sweep.get("metric") or {}
+        best = (sweep.get("best_run") or {}).get("value")
+        anchor = sweep.get("anchor")
+        entries.append(Entry(
+            report=relative.as_posix(),
+            href=link + (f"#{quote(anchor)}" if isinstance(anchor, str) and anchor else ""),
+            sweep=str(sweep.get("name", "?")), sweep_id=sweep.get("sweep_id"),
+            source=str(sweep.get("source", "")), metric=str(metric.get("name", "")),
+            goal=str(metric.get("goal", "")),
+            best=float(best) if isinstance(best, (int, float)) else None,
+            runs=(sweep.get("counts") or {}).get("total"),
+            strategy=str((sweep.get("strategy") or {}).get("inferred") or "–"),
+            generated_at=str(data.get("generated_at", "")),
+            version=str((data.get("generator") or {}).get("version", ""))))
+    if not entries:
+        return [], "its reportgen-data block lists no sweep"
+    return entries, None
+
+
+def _relative_link(path: Path, index_folder: Path) -> str:
+    import os
+
+    return Path(os.path.relpath(path.resolve(), index_folder.resolve())).as_posix()
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    output: Path
+    entries: tuple[Entry, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def build_index(folder: Path, output: Path | None = None, deterministic: bool = False,
+                command: str | None = None) -> IndexResult:
+    """Scan `folder` and write the index page (default FOLDER/index.html), atomically."""
+    from reportgen import __version__
+    from reportgen.pipeline import stamp
+    from reportgen.render.html import check_writable, render_index, write_atomic
+
+    folder = Path(folder)
+    output = Path(output) if output is not None else folder / "index.html"
+    if not folder.is_dir():
+        raise OutputError(f"cannot index {folder}: no such folder")
+    check_writable(output)
+    entries, skipped = scan(folder, output)
+    # newest first, then by file and sweep: the same folder gives the same page
+    entries.sort(key=lambda e: (e.report, e.sweep))
+    entries.sort(key=lambda e: e.generated_at, reverse=True)
+    name = folder.resolve().name or str(folder)
+    html = render_index(
+        title=f"Sweep reports — {name}", entries=entries, skipped=skipped,
+        reports=len({e.report for e in entries}), folder=str(folder), version=__version__,
+        generated_at=stamp(deterministic),
+        command=command or "reportgen index (through the Python API)")
+    write_atomic(output, html)
+    return IndexResult(output, tuple(entries), tuple(skipped))
