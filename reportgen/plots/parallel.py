@@ -45,7 +45,7 @@ from reportgen.resolve import varies
 _JS = (resources.files("reportgen.plots") / "parallel.js").read_text(encoding="utf-8")
 TOP_CHOICES = (0.05, 0.1, 0.25)
 #: above this many runs the selection is applied when the drag ends, not at every move
-LIVE_BRUSH_RUNS = 20000
+LIVE_BRUSH_RUNS = 10000
 #: selections up to this many runs are drawn as lines, every one
 CRISP_RUNS = 2000
 #: larger selections are drawn as a density, with their best LOD_LINES runs as lines on top
