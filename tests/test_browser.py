@@ -239,6 +239,14 @@ def test_comparison_lines_switch_between_sweep_and_metric_colours(open_page, dem
         .find(m => m.name === 'colour-toggle').active = 1; }""")
     by_metric = page.evaluate(colours)
     assert len(by_metric) > 20 and not set(by_metric) & set(by_sweep)
+    bar = """() => [...Bokeh.documents[0].all_models].find(m => m.type === 'ColorBar'
+        && m.document && [...Bokeh.index.all_views()].some(v => v.model.tags &&
+        v.model.tags[0] === 'comparison' && v.model.right && v.model.right.includes(m)))
+        .visible"""
+    assert page.evaluate(bar) is True
+    page.evaluate("""() => { [...Bokeh.documents[0].all_models]
+        .find(m => m.name === 'colour-toggle').active = 0; }""")
+    assert page.evaluate(bar) is False  # by sweep: no metric scale beside the plot
     assert problems == []
 
 

@@ -1,11 +1,12 @@
 // reportgen's parallel coordinates, run by Bokeh as one CustomJS per plot: at "document_ready"
 // it builds the lines from compact columns, then it answers brushing (pan on an axis, double
 // click to clear), the top-k choice, the Clear button and the colour toggle.
-// Args: runs (the table's source, in table order = best first), compact (the same runs:
-// `_p<j>` uint16 axis positions, `_c` colour rank 1..255 (0 = no value), `_t` top-set level, `_g` sweep), coded
-// ({field: levels}, decoded here), crisp and shadow (line sources), density and backdrop
-// (image renderers), table, table_filter, brushes, count, note, top, toggle, plot, n_axes, tips,
-// top_levels, palette, groups, group_colors, lod.
+// Args: runs (the table's source, in table order = best first); compact (the same runs:
+// `_p<j>` uint16 axis positions, `_c` colour rank 1..255 (0 = no value), `_t` top-set level,
+// `_g` sweep); coded ({field: levels}, decoded here); crisp and shadow (line sources); density
+// and backdrop (image renderers); table, table_filter; brushes; count, note (Divs); top
+// (Select); toggle (colour by sweep or metric, or null); bar (the colour bar, or null); plot;
+// n_axes; tips; top_levels; palette; groups; group_colors; lod (thresholds and geometry).
 const store = (window.__reportgen = window.__reportgen || {});
 const t_start = performance.now();
 // a document event comes as cb_data (cb_obj is then the document), a model's as cb_obj
@@ -60,6 +61,14 @@ function init() {
               gap, rows: Math.max(50, Math.round(height)), colour: more._c,
               group: more._g, top: more._t,
               values: tips.map((t) => t.field ? (data[t.field] ?? more[t.field]) : null)};
+  if (groups.length) {  // each run's sweep colour as R, G, B: the density averages them
+    st.group_rgb = [0, 8, 16].map((shift) => {
+      const channel = new Float32Array(n), of = group_colors.map((hex) =>
+        (parseInt(hex.slice(1), 16) >> (16 - shift)) & 0xff);
+      for (let i = 0; i < n; i++) channel[i] = of[st.group[i]];
+      return channel;
+    });
+  }
   store[runs.id] = st;
   if (n <= lod.crisp_runs || n_axes < 2) {
     const xs = [], ys = [];
@@ -81,31 +90,35 @@ function colour_of(st) {
 
 // Every chosen run's polyline counted into a (rows x gap*(k-1)) grid. Lines are first binned
 // per pair of axes by their end rows, so each distinct segment is drawn once with its weight:
-// the work is bounded by bins^2 per gap, not by the runs. Each pixel keeps its count, the sum
-// of the colour ranks through it (for a mean) and its best run (chosen is best first).
-function rasterise(st, chosen) {
-  const W = st.gap * (n_axes - 1), H = st.rows, span = lod.y1 - lod.y0;
-  const count = new Float32Array(W * H), ranks = new Float32Array(W * H);
-  const rated = new Float32Array(W * H), best = new Int32Array(W * H).fill(-1);
+// the work is bounded by bins^2 per gap, not by the runs. Each pixel keeps its count and, per
+// channel, the sum of the runs' values through it (for a mean): by metric one channel, the
+// colour rank (runs without a value left out); by sweep three, the sweep colour's R, G and B.
+function rasterise(st, chosen, channels, valid) {
+  const W = st.gap * (n_axes - 1), H = st.rows, span = lod.y1 - lod.y0, k = channels.length;
+  const count = new Float32Array(W * H), rated = new Float32Array(W * H);
+  const sums = channels.map(() => new Float32Array(W * H));
   const bins = Math.min(H, 200), scale = bins / span, cells = bins * bins;
-  const cnt = new Float32Array(cells), sum = new Float32Array(cells);
-  const nrated = new Float32Array(cells), top = new Int32Array(cells);
+  const cnt = new Float32Array(cells), nrated = new Float32Array(cells);
+  const csum = channels.map(() => new Float32Array(cells));
   for (let j = 0; j + 1 < n_axes; j++) {
-    cnt.fill(0); sum.fill(0); nrated.fill(0);
+    cnt.fill(0); nrated.fill(0); csum.forEach((c) => c.fill(0));
     const a = st.pos[j], b = st.pos[j + 1];
-    for (let m = chosen.length - 1; m >= 0; m--) {
+    for (let m = 0; m < chosen.length; m++) {
       const i = chosen[m];
       const r0 = Math.min(bins - 1, Math.max(0, Math.floor((a[i] - lod.y0) * scale)));
       const r1 = Math.min(bins - 1, Math.max(0, Math.floor((b[i] - lod.y0) * scale)));
-      const c = r0 * bins + r1, rank = st.colour[i];
-      cnt[c] += 1; top[c] = i;
-      if (rank > 0) { sum[c] += rank; nrated[c] += 1; }
+      const c = r0 * bins + r1;
+      cnt[c] += 1;
+      if (valid === null || valid[i] > 0) {
+        nrated[c] += 1;
+        for (let q = 0; q < k; q++) csum[q][c] += channels[q][i];
+      }
     }
     const x0 = j * st.gap, rowscale = H / bins;
     for (let c = 0; c < cells; c++) {
       const w = cnt[c];
       if (w === 0) continue;
-      const i = top[c], s = sum[c], r = nrated[c];
+      const r = nrated[c];
       const y0 = (Math.floor(c / bins) + 0.5) * rowscale, y1 = (c % bins + 0.5) * rowscale;
       let prev = Math.floor(y0);
       for (let x = 0; x < st.gap; x++) {
@@ -113,32 +126,37 @@ function rasterise(st, chosen) {
         const lo = Math.min(prev, row), hi = Math.max(prev, row);
         for (let rr = lo; rr <= hi; rr++) {
           const p = rr * W + x0 + x;
-          count[p] += w; ranks[p] += s; rated[p] += r;
-          if (best[p] < 0 || i < best[p]) best[p] = i;
+          count[p] += w; rated[p] += r;
+          for (let q = 0; q < k; q++) sums[q][p] += csum[q][c];
         }
         prev = row;
       }
     }
   }
-  return {count, ranks, rated, best, W, H};
+  return {count, rated, sums, W, H};
 }
 
 // The grid as an image: alpha grows with the log of the count; colour is the mean colour rank
-// of the runs through the pixel (by metric), or the sweep of its best run (by sweep).
-function paint(renderer, grid, st, how, max_alpha) {
-  const {count, ranks, rated, best, W, H} = grid;
+// of the runs through the pixel (by metric), the mean of their sweeps' colours (by sweep), or
+// grey (the backdrop).
+function paint(renderer, st, chosen, how, max_alpha) {
+  const channels = how === "group" ? st.group_rgb : how === "metric" ? [st.colour] : [];
+  const grid = rasterise(st, chosen, channels, how === "metric" ? st.colour : null);
+  const {count, rated, sums, W, H} = grid;
   let most = 0;
   for (let p = 0; p < count.length; p++) if (count[p] > most) most = count[p];
   const norm = 1 / Math.log1p(most || 1);
-  const packed = palette.map((hex) => rgba(hex, 0));
-  const groups_packed = group_colors.map((hex) => rgba(hex, 0)), grey = rgba(lod.grey, 0);
+  const packed = palette.map((hex) => rgba(hex, 0)), grey = rgba(lod.grey, 0);
   const src = renderer.data_source, Image = src.data.image[0].constructor;
   const img = new Image(new Uint32Array(W * H), [H, W]);
   for (let p = 0; p < count.length; p++) {
     if (count[p] === 0) continue;
     const alpha = Math.round(max_alpha * (0.2 + 0.8 * Math.log1p(count[p]) * norm));
-    const base = how === "grey" ? grey : how === "group" ? groups_packed[st.group[best[p]]]
-      : rated[p] > 0 ? packed[Math.round(ranks[p] / rated[p])] : packed[0];
+    let base = grey;
+    if (how === "metric") base = rated[p] > 0 ? packed[Math.round(sums[0][p] / rated[p])]
+                                              : packed[0];
+    else if (how === "group") base = (Math.round(sums[2][p] / rated[p]) << 16)
+      | (Math.round(sums[1][p] / rated[p]) << 8) | Math.round(sums[0][p] / rated[p]);
     img[p] = (base | (alpha << 24)) >>> 0;
   }
   src.data = {image: [img], x: [0], y: [lod.y0], dw: [n_axes - 1], dh: [lod.y1 - lod.y0]};
@@ -163,7 +181,7 @@ function draw(st) {
   const {chosen, level, active} = selection(st);
   const n = st.n, dense = chosen.length > lod.crisp_runs && n_axes > 1;
   const colour = colour_of(st);
-  if (dense) paint(density, rasterise(st, chosen), st, st.by_group ? "group" : "metric", 235);
+  if (dense) paint(density, st, chosen, st.by_group ? "group" : "metric", 235);
   density.visible = dense;
   const shown = dense ? chosen.slice(0, lod.lod_lines) : chosen;
   const cols = {xs: [], ys: [], color: [], name: [], row: []};
@@ -205,7 +223,7 @@ function draw(st) {
   const which = chosen.length < n ? `the ${chosen.length.toLocaleString("en-US")} selected runs`
                                   : `all ${n.toLocaleString("en-US")} runs`;
   note.text = dense ? `Drawn: ${which} as a density (stronger where more runs pass; colour: `
-    + (st.by_group ? "the sweep of the best run through each pixel"
+    + (st.by_group ? "the sweeps of the runs through each pixel, mixed by their share"
                    : "the mean rank of the runs through each pixel")
     + `), and the best ${shown.length} as lines` + (chosen.length < n
       ? "; the other runs in grey behind." : ".") : "";
@@ -215,7 +233,7 @@ function make_backdrop(st) {  // every run in grey, behind a selection
   if (st.backdrop) return;
   const all = new Int32Array(st.n);
   for (let i = 0; i < st.n; i++) all[i] = i;
-  paint(backdrop, rasterise(st, all), st, "grey", 150);
+  paint(backdrop, st, all, "grey", 150);
   st.backdrop = true;
 }
 
@@ -265,6 +283,7 @@ if (mode === "panstart") {
   if (top.value !== "0") { top.value = "0"; return; }  // its change draws
 } else if (mode === "colour") {
   st.by_group = toggle.active === 0;
+  if (bar !== null) bar.visible = !st.by_group;
 }
 draw(st);
 st.last = {mode, start: t_start, end: performance.now()};

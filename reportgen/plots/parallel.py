@@ -116,13 +116,16 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
     if data.group_names:
         tooltips.insert(1, ("sweep", "@group"))
     p.add_tools(HoverTool(renderers=[lines], tooltips=tooltips, line_policy="nearest"))
-    if data.colour_ticks:
-        bar_mapper = LinearColorMapper(palette=list(PALETTE_BEST_HIGH), low=0, high=1)
-        p.add_layout(ColorBar(color_mapper=bar_mapper, title=f"{data.metric} (best bright)",
-                              width=12, title_text_font_style="normal",
-                              ticker=FixedTicker(ticks=list(data.colour_ticks)),
-                              major_label_overrides=dict(data.colour_ticks),
-                              major_label_text_font_size="10px"), "right")
+    bar = None
+    if data.colour_ticks:  # hidden while lines are coloured by sweep
+        bar = ColorBar(color_mapper=LinearColorMapper(palette=list(PALETTE_BEST_HIGH), low=0,
+                                                      high=1),
+                       title=f"{data.metric} (best bright)", width=12,
+                       title_text_font_style="normal", visible=not data.group_names,
+                       ticker=FixedTicker(ticks=list(data.colour_ticks)),
+                       major_label_overrides=dict(data.colour_ticks),
+                       major_label_text_font_size="10px")
+        p.add_layout(bar, "right")
     table_filter = IndexFilter()
     table = DataTable(source=runs, view=CDSView(filter=table_filter),
                       columns=run_table_columns(data.table_columns), width=width, height=360,
@@ -140,7 +143,8 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
     code = CustomJS(code=_JS, args=dict(
         runs=runs, compact=compact, coded=data.coded, crisp=crisp, shadow=shadow,
         backdrop=backdrop, density=density, table=table, table_filter=table_filter,
-        brushes=brushes, count=count, note=note, top=top, toggle=toggle, plot=p, n_axes=k,
+        brushes=brushes, count=count, note=note, top=top, toggle=toggle, bar=bar, plot=p,
+        n_axes=k,
         tips=list(data.tips),
         top_levels=data.top_levels, palette=[MISSING_COLOR] + list(PALETTE_BEST_HIGH[1:]),
         groups=list(data.group_names), group_colors=_group_colors(data.group_names),
