@@ -250,7 +250,7 @@ if (mode === "document_ready") {
   st.last = {mode, start: t_start, end: performance.now()};  // ms since the page began
   // the grey backdrop of a large sweep, ready before the first brush
   if (st.n > lod.crisp_runs && n_axes > 1)
-    requestAnimationFrame(() => setTimeout(() => make_backdrop(st), 0));
+    setTimeout(() => make_backdrop(st), 400);  // after the first paint, not before it
   return;
 }
 const nearest = (x) => {
