@@ -84,10 +84,10 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
     runs = ColumnDataSource({f: v for f, v in data.columns.items() if f in shown},
                             name="runs", tags=[key])
     compact = ColumnDataSource({f: v for f, v in data.columns.items() if f not in shown})
-    empty_lines: dict[str, list] = {"xs": [], "ys": [], "color": [], "name": [], "row": [],
-                   **{f"t{j}": [] for j in range(k)}, **({"group": []} if data.group_names
-                                                         else {})}
-    crisp = ColumnDataSource(dict(empty_lines), name="crisp-lines", tags=[key])
+    fields = ["xs", "ys", "color", "name", "row", *(f"t{j}" for j in range(k))]
+    if data.group_names:
+        fields.append("group")
+    crisp = ColumnDataSource({f: [] for f in fields}, name="crisp-lines", tags=[key])
     shadow = ColumnDataSource({"xs": [], "ys": []}, name="shadow-lines", tags=[key])
     images = [ColumnDataSource({"image": [np.zeros((1, 1), dtype=np.uint32)], "x": [0.0],
                                 "y": [0.0], "dw": [1.0], "dh": [1.0]}) for _ in range(2)]
