@@ -5,6 +5,7 @@ with the reason."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,6 @@ class Entry:
     runs: int | None
     strategy: str
     generated_at: str
-    version: str
 
     @property
     def best_text(self) -> str:
@@ -49,8 +49,6 @@ class Skipped:
 def scan(folder: Path, index_file: Path) -> tuple[list[Entry], list[Skipped]]:
     """Every `.html` file under `folder` (sorted, hidden folders left out) but the index
     page itself, read as a report or listed as skipped."""
-    if not folder.is_dir():
-        raise OutputError(f"cannot index {folder}: not a folder")
     entries: list[Entry] = []
     skipped: list[Skipped] = []
     for path in sorted(folder.rglob("*.html"), key=lambda p: p.relative_to(folder).as_posix()):
@@ -104,16 +102,13 @@ def _read(path: Path, relative: Path, index_folder: Path) -> tuple[list[Entry], 
             best=float(best) if isinstance(best, (int, float)) else None,
             runs=(sweep.get("counts") or {}).get("total"),
             strategy=str((sweep.get("strategy") or {}).get("inferred") or "–"),
-            generated_at=str(data.get("generated_at", "")),
-            version=str((data.get("generator") or {}).get("version", ""))))
+            generated_at=str(data.get("generated_at", ""))))
     if not entries:
         return [], "its reportgen-data block lists no sweep"
     return entries, None
 
 
 def _relative_link(path: Path, index_folder: Path) -> str:
-    import os
-
     return Path(os.path.relpath(path.resolve(), index_folder.resolve())).as_posix()
 
 

@@ -198,13 +198,8 @@ def _space(params: list[str], config: dict[str, Any] | None, runs: pd.DataFrame,
 def _with_seen_levels(spec: ParamSpec, values: pd.Series, origin: str, warnings: list[str]
                       ) -> ParamSpec:
     """Values in the runs that the config does not list are kept, after the declared ones."""
-    known = {level_key(v) for v in spec.levels}
-    extra = []
-    for v in distinct(values):
-        key = level_key(v)
-        if key not in known:
-            known.add(key)
-            extra.append(v)
+    _, levels = level_codes(values, list(spec.levels))
+    extra = levels[len(spec.levels):]
     if not extra:
         return spec
     warnings.append(
@@ -234,6 +229,24 @@ def distinct(values: pd.Series) -> list:
     """The values present, each once, in order of first appearance."""
     _, uniques = factorize(values)
     return uniques
+
+
+def level_codes(values: pd.Series, levels: list) -> tuple[np.ndarray, list]:
+    """Each value's index among `levels` (-1 if missing), matched by `level_key`; values the
+    levels do not list are appended, in order of first appearance. Returns the codes and the
+    levels, extended."""
+    index = {level_key(v): i for i, v in enumerate(levels)}
+    levels = list(levels)
+    codes, uniques = factorize(values)
+    of_unique = np.empty(len(uniques), dtype=int)
+    for u, v in enumerate(uniques):  # each distinct value keyed once
+        key = level_key(v)
+        if key not in index:
+            index[key] = len(levels)
+            levels.append(v)
+        of_unique[u] = index[key]
+    out = np.where(codes >= 0, of_unique[np.maximum(codes, 0)] if len(uniques) else -1, -1)
+    return out, levels
 
 
 def factorize(values: pd.Series) -> tuple[np.ndarray, list]:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from reportgen.model import ParamSpec, Sweep
-from reportgen.resolve import factorize, level_key, varies
+from reportgen.resolve import level_codes, varies
 
 DESCRIBE_ONLY = 10  # fewer evaluated runs: describe only
 LOW_CONFIDENCE = 30  # fewer: results labelled low confidence
@@ -155,18 +155,7 @@ def _bounds(spec: ParamSpec, x: np.ndarray) -> tuple[float, float]:
 
 def level_index(spec: ParamSpec, values: pd.Series) -> tuple[np.ndarray, list]:
     """Each value's index among the declared levels (unknown values appended); -1 if missing."""
-    levels = list(spec.levels)
-    index = {level_key(v): i for i, v in enumerate(levels)}
-    codes, uniques = factorize(values)
-    of_unique = np.empty(len(uniques), dtype=int)
-    for u, v in enumerate(uniques):  # each distinct value keyed once
-        key = level_key(v)
-        if key not in index:
-            index[key] = len(levels)
-            levels.append(v)
-        of_unique[u] = index[key]
-    out = np.where(codes >= 0, of_unique[np.maximum(codes, 0)] if len(uniques) else -1, -1)
-    return out, levels
+    return level_codes(values, list(spec.levels))
 
 
 def level_probabilities(spec: ParamSpec, n_levels: int) -> np.ndarray:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from reportgen.formatting import fmt_number, fmt_value
 from reportgen.model import ParamSpec
-from reportgen.resolve import factorize, level_key
+from reportgen.resolve import level_codes
 
 MISSING_Y = -0.1
 
@@ -45,18 +45,9 @@ def make_axis(name: str, values: pd.Series, spec: ParamSpec | None, is_metric: b
 
 
 def _categorical(name: str, values: pd.Series, levels: list, is_metric: bool) -> Axis:
-    index = {level_key(v): i for i, v in enumerate(levels)}
-    codes, uniques = factorize(values)
-    spot_of = np.empty(len(uniques), dtype=int)
-    for u, v in enumerate(uniques):  # values the declaration does not list, after it
-        key = level_key(v)
-        if key not in index:
-            index[key] = len(levels)
-            levels.append(v)
-        spot_of[u] = index[key]
+    level, levels = level_codes(values, levels)  # undeclared values after the declared ones
     n = len(levels)
     spots = [0.5] if n == 1 else [i / (n - 1) for i in range(n)]
-    level = np.where(codes >= 0, spot_of[np.maximum(codes, 0)] if len(uniques) else 0, -1)
     pos = np.where(level >= 0, np.asarray(spots)[np.maximum(level, 0)], MISSING_Y)
     return Axis(name, "categorical", pos, tuple(spots), tuple(fmt_value(v) for v in levels),
                 is_metric, int((level < 0).sum()))
