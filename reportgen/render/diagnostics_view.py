@@ -33,10 +33,10 @@ def strategy_evidence(d: Diagnostics) -> tuple[str, ...]:
 
 def convergence_facts(d: Diagnostics) -> tuple[tuple[str, str], ...]:
     c = d.convergence
-    facts = [("new bests", f"{c.improvements} (random order expects "
+    facts = [("new bests", f"{c.improvements:,} (random order expects "
                            f"{c.expected_improvements:.1f})")]
     if c.runs_since_improvement is not None:
-        facts.append(("runs since the last new best", str(c.runs_since_improvement)))
+        facts.append(("runs since the last new best", f"{c.runs_since_improvement:,}"))
     if c.stagnated is not None:
         facts.append(("verdict", "stagnated" if c.stagnated else "still improving"
                       if (c.late_gain or 0) > 0.01 else "slowing down"))
@@ -74,11 +74,11 @@ def coverage_facts(d: Diagnostics) -> tuple[tuple[str, str], ...]:
                       f"{c.discrepancy_ratio:.2f}{where}"))
     expected = "" if c.expected_duplicates is None else \
         f" (random sampling expects {c.expected_duplicates:.1f})"
-    facts.append(("repeated configurations", f"{c.duplicates}{expected}"))
+    facts.append(("repeated configurations", f"{c.duplicates:,}{expected}"))
     if c.grid is not None:
         g = c.grid
-        facts.append(("grid", f"{g.done} of {g.cells} cells done ({g.completeness:.0%}); "
-                              f"{g.crashed} crashed only; {g.missing} never run"))
+        facts.append(("grid", f"{g.done:,} of {g.cells:,} cells done ({g.completeness:.0%}); "
+                              f"{g.crashed:,} crashed only; {g.missing:,} never run"))
     if c.subsampled:
         facts.append(("subsampled", f"joint spread computed on {c.subsampled:,} runs"))
     return tuple(facts)
