@@ -85,7 +85,10 @@ def source_options(command):  # type: ignore[no-untyped-def]
                      type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="The W&B sweep config (YAML) the runs came from: declares "
                           "parameters."),
-        click.option("--params", help="Comma-separated parameter columns, e.g. lr,batch_size."),
+        click.option("--params", help="Comma-separated parameter columns, e.g. lr,batch_size "
+                                      "(default: inferred, see README)."),
+        click.option("--sweep", "sweep_ids", multiple=True, metavar="ID",
+                     help="Only this sweep of the sources (its id or name); repeat for more."),
         click.option("--where",
                      help='Keep only matching runs, e.g. "val_loss < 0.5 and opt == adam".'),
         click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -106,7 +109,8 @@ def source_options(command):  # type: ignore[no-untyped-def]
 def _config(output: Path, sources: tuple[str, ...], metric: str | None, goal: str | None,
             sweep_config: Path | None, params: str | None, where: str | None,
             cache_dir: Path | None, refresh: bool, offline: bool, timeout: float,
-            history: bool, quiet: bool, **extra: Any) -> ReportConfig:
+            history: bool, quiet: bool, sweep_ids: tuple[str, ...] = (),
+            **extra: Any) -> ReportConfig:
     from reportgen.config import FetchOptions, ReportConfig
     from reportgen.space import load_sweep_config
 
@@ -116,7 +120,7 @@ def _config(output: Path, sources: tuple[str, ...], metric: str | None, goal: st
         sources=sources or ("demo",), output=output, metric=metric, goal=goal,
         sweep_config=load_sweep_config(sweep_config) if sweep_config else None,
         sweep_config_path=str(sweep_config) if sweep_config else None,
-        params=_split(params), where=where,
+        params=_split(params), where=where, sweep_ids=tuple(sweep_ids),
         fetch=FetchOptions(cache_dir=cache_dir, refresh=refresh, offline=offline, quiet=quiet,
                            timeout=timeout, history=history, metric=metric),
         **extra)
@@ -151,12 +155,10 @@ def build(output: str, json_path: Path | None, summary_md: Path | None, axes: st
         result = build_report(config)
         runs = sum(len(s.runs) for s in result.sweeps)
         size = result.output.stat().st_size / 1e6
+        _tell(result.sweeps, result.skipped, source["quiet"])
         if not source["quiet"]:
             click.echo(f"wrote {result.output} ({len(result.sweeps)} sweep(s), {runs:,} runs, "
                        f"{size:.1f} MB)")
-        for sweep in result.sweeps:
-            for warning in sweep.warnings:
-                click.echo(f"Warning: {warning}", err=True)
 
     _guarded(run)
 
@@ -187,20 +189,19 @@ def suggest(output: str, **source: Any) -> None:
         target = Path(output)
         (check_folder if folder else check_writable)(target)
         config = _config(target, **source)
-        proposals = propose(config)
+        proposals, gathered = propose(config)
         if len(proposals) != 1:
-            names = ", ".join(s.name for s, _ in proposals)
+            names = ", ".join(s.sweep_id or s.name for s, _ in proposals)
             raise ConfigError(f"suggest takes one sweep; the sources hold {len(proposals)} "
-                              f"({names}): name one, e.g. demo:random")
+                              f"({names}): name one with --sweep ID")
         sweep, proposal = proposals[0]
+        _tell([sweep], gathered.skipped, source["quiet"])
         written = target / file_name([sweep], ".yaml") if folder else target
         write_atomic(written, proposal.yaml())
         changed = [c.param for c in proposal.changes if c.old != c.new]
         if not source["quiet"]:
             what = ", ".join(changed) if changed else "nothing narrowed"
             click.echo(f"wrote {written} (next sweep for {sweep.name}: {what})")
-        for warning in sweep.warnings:
-            click.echo(f"Warning: {warning}", err=True)
 
     _guarded(run)
 
@@ -238,6 +239,17 @@ def index(folder: Path, output: Path | None, deterministic: bool, quiet: bool) -
     _guarded(run)
 
 
+def _tell(sweeps: Any, skipped: Any, quiet: bool) -> None:
+    """How each sweep was read (one line each, unless --quiet), then the warnings: each once."""
+    if not quiet:
+        for sweep in sweeps:
+            click.echo(sweep.reading_line, err=True)
+    lines = [f"left out sweep {name}: {reason}" for name, reason in skipped]
+    lines += [w for sweep in sweeps for w in sweep.warnings]
+    for line in dict.fromkeys(lines):
+        click.echo(f"Warning: {line}", err=True)
+
+
 def entry() -> None:
     """The console script (and `python -m reportgen`): `main`, then a prompt exit.
 
@@ -257,9 +269,16 @@ def entry() -> None:
 
 
 def _guarded(action) -> None:  # type: ignore[no-untyped-def]
-    """User errors become one line and exit 1; set REPORTGEN_DEBUG=1 for tracebacks."""
+    """User errors become one line and exit 1; set REPORTGEN_DEBUG=1 for tracebacks. Python
+    warnings of the libraries (numpy, scipy, pandas) are not ours to print: only our own
+    `Warning:` lines reach the user."""
+    import warnings
+
     try:
-        action()
+        with warnings.catch_warnings():
+            if not os.environ.get("REPORTGEN_DEBUG"):
+                warnings.simplefilter("ignore")
+            action()
     except ReportgenError as exc:
         raise click.ClickException(str(exc)) from None
     except click.ClickException:

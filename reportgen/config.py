@@ -39,5 +39,6 @@ class ReportConfig:
     where: str | None = None
     deterministic: bool = False
     top_fraction: float = 0.1
+    sweep_ids: tuple[str, ...] = ()  # --sweep: only these sweeps of the sources (id or name)
     fetch: FetchOptions = FetchOptions()
     command: str | None = None  # the command line that asked for it (secrets hidden)

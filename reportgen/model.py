@@ -7,8 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-#: Run states W&B uses; anything else (preempted, pending, ...) is counted as "other".
-STATES = ("finished", "running", "crashed", "failed", "killed")
+#: Run states: W&B's, and "stopped" for a run stopped early on purpose (an Optuna trial pruned, a
+#: Ray trial stopped by its scheduler); anything else (preempted, pending, ...) is "other".
+STATES = ("finished", "running", "stopped", "crashed", "failed", "killed")
 #: Columns every `Sweep.runs` frame has, before the parameter and metric columns.
 BASE_COLUMNS = ("run_id", "name", "state", "created_at", "finished_at", "runtime_s")
 KINDS = ("float", "int", "categorical", "bool", "constant")
@@ -41,6 +42,8 @@ class ParamSpec:
     declared: bool = False
     #: the distribution's own numbers: mu/sigma (normal), a/b (beta), q, probabilities
     prior: tuple[tuple[str, Any], ...] = ()
+    #: a seed or fold: repeats of a configuration, shown but never narrowed or put on a log axis
+    replicate: bool = False
 
     def prior_value(self, key: str, default: Any = None) -> Any:
         return dict(self.prior).get(key, default)
@@ -56,6 +59,7 @@ class ParamSpec:
             "levels": list(self.levels) if self.levels else None,
             "distribution": self.distribution,
             "declared": self.declared,
+            "replicate": self.replicate,
         }
 
 
@@ -74,6 +78,37 @@ class SearchSpace:
         return next((p for p in self.params if p.name == name), None)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How a sweep's table was read: the dialect, why this metric, goal and parameters, and
+    each column left out with its reason (the "Read ... as" line, the report's "How this
+    report read the data", the JSON's `reading`)."""
+
+    dialect: str = "table"
+    metric_why: str = ""
+    goal_why: str = ""
+    params_why: str = ""
+    left_out: tuple[tuple[str, str], ...] = ()  # (column, reason)
+    replicates: tuple[str, ...] = ()
+
+    def line(self, source: str, metric: Metric, params: list[str]) -> str:
+        """One sentence for stderr: `Read runs.csv (...) as: metric ...; N parameters; ...`."""
+        parts = [f"metric {metric.name} ({metric.goal}, {self.goal_why})",
+                 f"{len(params)} parameter(s) ({self.params_why})"]
+        if self.replicates:
+            parts.append(f"replicates: {', '.join(self.replicates)}")
+        if self.left_out:
+            shown = [f"{c} ({why})" for c, why in self.left_out[:10]]
+            more = len(self.left_out) - len(shown)
+            parts.append("left out: " + ", ".join(shown) + (f" and {more} more" if more else ""))
+        return f"Read {source} ({self.dialect}) as: " + "; ".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"dialect": self.dialect, "metric": self.metric_why, "goal": self.goal_why,
+                "params": self.params_why, "replicates": list(self.replicates),
+                "left_out": [{"column": c, "reason": why} for c, why in self.left_out]}
+
+
 @dataclass(frozen=True, eq=False)
 class Sweep:
     """One sweep, ready for analysis: runs in a DataFrame, one row per run."""
@@ -90,6 +125,11 @@ class Sweep:
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # how things were decided (inference rules used, filters)
     where: str | None = None
+    reading: Reading = Reading()  # how the source's columns were read
+
+    @property
+    def reading_line(self) -> str:
+        return self.reading.line(self.source, self.metric, self.param_names)
 
     @property
     def param_names(self) -> list[str]:
@@ -100,8 +140,9 @@ class Sweep:
 class LoadedSweep:
     """What a source returns: the runs as read, and whatever the source knows for sure.
 
-    `param_names`/`metric_names` are set when the source can tell parameters from metrics
-    (a W&B run's config vs its summary); `None` leaves it to the documented inference.
+    `param_names`/`metric_names` are set when the source can tell config from summary columns
+    (a W&B run's config vs its summary, Optuna's `params_*`); `None` leaves it to the rules of
+    `reportgen.roles`, which also drop what no sweep sets from `param_names`.
     """
 
     name: str
@@ -113,5 +154,9 @@ class LoadedSweep:
     param_names: list[str] | None = None
     metric_names: list[str] | None = None
     history_best: pd.DataFrame | None = None  # index run_id; columns "<key>.min"/"<key>.max"
+    dialect: str = "table"  # what the source read, named in the "Read ... as" line
+    bookkeeping: frozenset[str] = frozenset()  # the dialect's own columns: never parameters
+    aliases: dict[str, str] = field(default_factory=dict)  # a column's name as given → ours
+    default_metric: tuple[str, str, str] | None = None  # (name, goal, why), e.g. Optuna's value
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -14,7 +14,8 @@ from reportgen.config import ReportConfig
 from reportgen.diagnostics.analyse import analyse
 from reportgen.diagnostics.compare import ComparisonInfo, comparison
 from reportgen.diagnostics.summary import Diagnostics
-from reportgen.model import ParamSpec, Sweep
+from reportgen.errors import ConfigError, DataError
+from reportgen.model import LoadedSweep, ParamSpec, Sweep
 from reportgen.provenance import provenance
 from reportgen.render import document as doc
 from reportgen.render.context import (
@@ -35,18 +36,53 @@ class BuildResult:
     output: Path
     sweeps: tuple[Sweep, ...]
     document: dict
+    skipped: tuple[tuple[str, str], ...] = ()  # (sweep, why it could not be built)
 
 
-def propose(config: ReportConfig) -> list[tuple[Sweep, Suggestion]]:
+@dataclass(frozen=True)
+class Gathered:
+    sweeps: list[Sweep]
+    skipped: list[tuple[str, str]]  # sweeps of the sources that could not be built, and why
+
+
+def propose(config: ReportConfig) -> tuple[list[tuple[Sweep, Suggestion]], Gathered]:
     """`reportgen suggest`: the next sweep for each sweep of the sources."""
-    sweeps = gather(config)
-    return [(s, suggest(s, analyse(s, config.top_fraction))) for s in sweeps]
+    gathered = gather(config)
+    return [(s, suggest(s, analyse(s, config.top_fraction))) for s in gathered.sweeps], gathered
 
 
-def gather(config: ReportConfig) -> list[Sweep]:
-    """Every sweep of every source, resolved (metric, goal, parameters) and filtered."""
-    return [resolve(loaded, config) for source in config.sources
-            for loaded in load_source(source, config.fetch)]
+def gather(config: ReportConfig) -> Gathered:
+    """Every sweep of every source (or those `--sweep` names), resolved (metric, goal,
+    parameters) and filtered. A sweep that cannot be built is left out with its reason while
+    others can; when none can, the first reason is the error."""
+    loaded = [one for source in config.sources for one in load_source(source, config.fetch)]
+    if config.sweep_ids:
+        loaded = pick_sweeps(loaded, config.sweep_ids)
+    sweeps, skipped = [], []
+    for one in loaded:
+        try:
+            sweeps.append(resolve(one, config))
+        except (DataError, ConfigError) as exc:
+            if len(loaded) == 1:
+                raise
+            skipped.append((one.sweep_id or one.name, str(exc)))
+    if not sweeps:
+        name, reason = skipped[0]
+        raise DataError(f"none of the {len(loaded)} sweeps could be built (sweep {name}: "
+                        f"{reason})")
+    return Gathered(sweeps, skipped)
+
+
+def pick_sweeps(loaded: list[LoadedSweep], wanted: tuple[str, ...]) -> list[LoadedSweep]:
+    """The sweeps `--sweep` names, by id or name, in the order given."""
+    out = []
+    for want in wanted:
+        found = [s for s in loaded if want in (s.sweep_id, s.name)]
+        if not found:
+            have = ", ".join(s.sweep_id or s.name for s in loaded)
+            raise ConfigError(f"--sweep {want}: no such sweep in the sources (they hold: {have})")
+        out.extend(s for s in found if s not in out)
+    return out
 
 
 def build_report(config: ReportConfig) -> BuildResult:
@@ -58,7 +94,8 @@ def build_report(config: ReportConfig) -> BuildResult:
                  config.summary_md):
         if path is not None:
             check_writable(path)  # fail before the work, and never leave half the outputs
-    sweeps = gather(config)
+    gathered = gather(config)
+    sweeps = gathered.sweeps
     if config.output_is_folder:
         config = dataclasses.replace(config, output=config.output / file_name(sweeps, ".html"),
                                      output_is_folder=False)
@@ -69,12 +106,13 @@ def build_report(config: ReportConfig) -> BuildResult:
     anchors = sweep_anchors(sweeps)
     made_by = provenance(config.command, config.sources)
     data = doc.document([doc.sweep_entry(s, d, p, a) for s, d, p, a in
-                         zip(sweeps, analyses, proposals, anchors)], generated_at, made_by)
+                         zip(sweeps, analyses, proposals, anchors)], generated_at, made_by,
+                        gathered.skipped)
     if len(sweeps) > 1:
         data["comparison"] = compared.to_json() if compared else None
     data_json = doc.to_json(data)
     html = _page(sweeps, analyses, proposals, anchors, compared, config, generated_at, made_by,
-                 data_json)
+                 data_json, gathered.skipped)
     if config.json_path is not None:
         write_atomic(config.json_path, data_json)
     if config.summary_md is not None:
@@ -82,7 +120,7 @@ def build_report(config: ReportConfig) -> BuildResult:
 
         write_atomic(config.summary_md, summary_markdown(sweeps, analyses, generated_at))
     write_atomic(config.output, html)
-    return BuildResult(config.output, tuple(sweeps), data)
+    return BuildResult(config.output, tuple(sweeps), data, tuple(gathered.skipped))
 
 
 def file_name(sweeps: list[Sweep], suffix: str) -> str:
@@ -104,7 +142,8 @@ def sweep_anchors(sweeps: list[Sweep]) -> list[str]:
 
 def _page(sweeps: list[Sweep], analyses: list[Diagnostics], proposals: list[Suggestion],
           anchors: list[str], compared: ComparisonInfo | None, config: ReportConfig,
-          generated_at: str, made_by: dict, data_json: str) -> str:
+          generated_at: str, made_by: dict, data_json: str,
+          skipped: list[tuple[str, str]]) -> str:
     import bokeh
     from bokeh.document import Document
     from bokeh.embed import components
@@ -167,7 +206,7 @@ def _page(sweeps: list[Sweep], analyses: list[Diagnostics], proposals: list[Sugg
     view = ReportView(title=f"Sweep report — {title}", version=__version__,
                       generated_at=generated_at, sweeps=tuple(views), comparison=comparison_view,
                       bokeh_js=bokeh_js, bokeh_script=script, bokeh_version=bokeh.__version__,
-                      provenance=made_by,
+                      provenance=made_by, skipped=tuple(f"{n}: {r}" for n, r in skipped),
                       data_json=doc.script_safe(data_json))
     return render(view)
 

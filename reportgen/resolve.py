@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import re
 from typing import Any
 
 import numpy as np
@@ -19,39 +18,51 @@ import pandas as pd
 from reportgen import where as where_filter
 from reportgen.config import ReportConfig
 from reportgen.errors import ConfigError, DataError
-from reportgen.model import BASE_COLUMNS, LoadedSweep, Metric, ParamSpec, SearchSpace, Sweep
+from reportgen.model import (
+    BASE_COLUMNS,
+    LoadedSweep,
+    Metric,
+    ParamSpec,
+    Reading,
+    SearchSpace,
+    Sweep,
+)
+from reportgen.roles import (
+    Roles,
+    assign,
+    is_counter,
+    is_derived,
+    is_replicate,
+    looks_like_metric,
+    tokens,
+)
 from reportgen.space import infer_param, space_from_config
 
-INFO_COLUMNS = {"tags", "notes", "user", "group", "project", "job_type", "updated", "hostname",
-                "github", "commit"}
-_METRIC_WORDS = {"loss", "acc", "accuracy", "error", "err", "score", "f1", "auc", "reward",
-                 "perplexity", "ppl", "mse", "mae", "rmse", "bleu", "rouge", "precision",
-                 "recall", "map", "iou", "dice", "return", "metric", "objective", "runtime",
-                 "epoch", "step", "best", "min", "max"}
-_METRIC_PREFIXES = ("val", "valid", "validation", "train", "test", "eval", "dev")
-_MAXIMIZE_WORDS = {"acc", "accuracy", "f1", "auc", "score", "reward", "precision", "recall",
-                   "map", "bleu", "rouge", "iou", "dice", "return", "r2"}
-
-
-def looks_like_metric(column: str) -> bool:
-    """Name-based rule: `_x`, `a/b`, `val_*`/`train_*`..., or a word such as loss/acc/score."""
-    if column.startswith("_") or "/" in column:
-        return True
-    tokens = [t for t in re.split(r"[^a-z0-9]+", column.lower()) if t]
-    return bool(tokens) and (tokens[0] in _METRIC_PREFIXES or bool(set(tokens) & _METRIC_WORDS))
+INFO_COLUMNS = {"tags", "notes", "user", "group", "project", "job_type"}
+_MAXIMIZE_WORDS = {"acc", "accuracy", "f1", "auc", "auroc", "score", "reward", "precision",
+                   "recall", "map", "bleu", "rouge", "iou", "miou", "dice", "return", "r2",
+                   "psnr", "ssim"}
+_MINIMIZE_LAST = {"loss", "error", "err", "mse", "mae", "rmse", "nll", "perplexity", "ppl",
+                  "regret", "distance", "diff", "wer", "cer", "fid"}
 
 
 def _metric_preference(column: str) -> int:
-    """0 for validation losses, 1 other validation metrics, 2 other losses, 3 the rest."""
-    tokens = set(re.split(r"[^a-z0-9]+", column.lower()))
-    held_out = bool(tokens & {"val", "valid", "validation", "eval", "dev"})
-    loss = "loss" in tokens
-    return 0 if held_out and loss else 1 if held_out else 2 if loss else 3
+    """0 for validation losses, 1 other validation metrics, 2 rewards and returns (what
+    reinforcement learning maximises), 3 other losses, 4 the rest."""
+    words = set(tokens(column))
+    held_out = bool(words & {"val", "valid", "validation", "eval", "dev"})
+    loss = "loss" in words
+    if held_out:
+        return 0 if loss else 1
+    return 2 if words & {"reward", "return"} else 3 if loss else 4
 
 
 def infer_goal(metric: str) -> str:
-    tokens = set(re.split(r"[^a-z0-9]+", metric.lower()))
-    return "maximize" if tokens & _MAXIMIZE_WORDS else "minimize"
+    """Accuracy-like names are maximised; losses, errors and anything else minimised."""
+    words = tokens(metric)
+    if words and words[-1] in _MINIMIZE_LAST:
+        return "minimize"
+    return "maximize" if set(words) & _MAXIMIZE_WORDS else "minimize"
 
 
 def resolve(loaded: LoadedSweep, options: ReportConfig) -> Sweep:
@@ -68,63 +79,107 @@ def resolve(loaded: LoadedSweep, options: ReportConfig) -> Sweep:
             raise DataError(f"--where \"{options.where}\" leaves no run of {loaded.source}")
     if options.sweep_config_path:
         notes.append(f"sweep config read from {options.sweep_config_path}")
-    metric = _metric(loaded, runs, config, options, data_columns, notes)
+    roles = assign(runs, data_columns, loaded.param_names, loaded.metric_names,
+                   loaded.bookkeeping)
+    metric, metric_why, goal_why = _metric(loaded, runs, config, options, data_columns, roles)
     runs = _with_history_best(runs, loaded, metric)
-    params = _param_names(loaded, config, options, data_columns, metric.name, notes, warnings)
-    space = _space(params, config, runs, loaded.source, warnings)
+    params, params_why = _param_names(loaded, config, options, data_columns, metric.name,
+                                      roles, warnings)
+    replicates = tuple(p for p in params if is_replicate(p))
+    space = _space(params, config, runs, loaded.source, warnings, replicates)
     metric_columns = [metric.name] + [
-        c for c in (loaded.metric_names or [c for c in data_columns if c not in params])
+        c for c in (*roles.metrics, *(c for c in roles.params if c not in params))
         if c != metric.name and c in runs and pd.api.types.is_numeric_dtype(runs[c])
+        and not pd.api.types.is_bool_dtype(runs[c])
     ]
     if f"{metric.name}.best" in runs:
         metric_columns.insert(1, f"{metric.name}.best")
+    left_out = tuple((c, why) for c, why in roles.left_out if c not in params
+                     and c != metric.name)
+    reading = Reading(loaded.dialect, metric_why, goal_why, params_why, left_out, replicates)
     return Sweep(
         name=(config or {}).get("name") or loaded.name, source=loaded.source,
         method=(config or {}).get("method") or loaded.method, metric=metric, space=space,
         runs=runs, config=config, sweep_id=loaded.sweep_id,
         metric_columns=tuple(dict.fromkeys(metric_columns)), warnings=tuple(warnings),
         notes=tuple(notes), where=options.where,
+        reading=reading,
     )
 
 
 def _metric(loaded: LoadedSweep, runs: pd.DataFrame, config: dict[str, Any] | None,
-            options: ReportConfig, data_columns: list[str], notes: list[str]) -> Metric:
+            options: ReportConfig, data_columns: list[str], roles: Roles
+            ) -> tuple[Metric, str, str]:
     declared = (config or {}).get("metric") or {}
-    name = options.metric or declared.get("name")
-    if name is None:
-        candidates = loaded.metric_names or [c for c in data_columns if looks_like_metric(c)]
-        candidates = [c for c in candidates if not c.startswith("_") and c in runs]
-        numeric = [c for c in candidates if pd.api.types.is_numeric_dtype(runs[c])]
-        candidates = numeric or candidates  # text only: the "not numeric" error below says so
-        if not candidates:
-            raise DataError(
-                f"cannot tell which column of {loaded.source} is the metric: pass --metric NAME "
-                f"(columns: {', '.join(data_columns) or 'none'})"
-            )
-        name = min(candidates, key=lambda c: (_metric_preference(c), candidates.index(c)))
-        notes.append(f"metric '{name}' chosen by name (pass --metric to choose another)")
+    default = loaded.default_metric
+    if options.metric:
+        name, why = loaded.aliases.get(options.metric, options.metric), "set by --metric"
+    elif declared.get("name"):
+        name, why = str(declared["name"]), "the sweep config's metric"
+    elif default is not None:
+        name, why = default[0], f"the {loaded.dialect}'s objective"
+    else:
+        name, why = _metric_by_name(loaded, runs, data_columns, roles), \
+            "chosen by its name among the columns the runs reported (pass --metric to choose)"
     if name not in runs.columns:
         raise DataError(
             f"metric '{name}' is not a column of {loaded.source}; columns seen: "
             f"{', '.join(data_columns) or 'none'}"
         )
     column = runs[name]
-    if not pd.api.types.is_numeric_dtype(column):
-        example = next((v for v in column if isinstance(v, str)), None)
-        raise DataError(f"metric '{name}' in {loaded.source} is not numeric (e.g. '{example}')")
+    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        example = next((v for v in column if v is not None and not isinstance(v, float)), None)
+        raise DataError(f"metric '{name}' in {loaded.source} is not numeric (e.g. '{example}'): "
+                        "pass --metric with a column of numbers")
     if not np.isfinite(column.to_numpy(dtype=float)).any():
         states = ", ".join(f"{n} {s}" for s, n in runs["state"].value_counts().items())
         raise DataError(
             f"no run of {loaded.source} has a finite value of '{name}' ({states}); "
             "check --metric, or wait for runs to finish"
         )
-    goal = options.goal or declared.get("goal")
-    if goal is None:
-        goal = infer_goal(name)
-        notes.append(f"goal '{goal}' inferred from the metric's name (pass --goal to set it)")
+    if options.goal:
+        goal, goal_why = options.goal, "set by --goal"
+    elif declared.get("name") == name and declared.get("goal"):
+        goal, goal_why = declared["goal"], "from the sweep config"
+    elif default is not None and default[0] == name:
+        goal, goal_why = default[1], default[2]
+    else:
+        goal, goal_why = infer_goal(name), "inferred from the name; pass --goal to set it"
     if goal not in ("minimize", "maximize"):
         raise ConfigError(f"sweep config: metric.goal '{goal}' must be minimize or maximize")
-    return Metric(name, goal)
+    return Metric(name, goal), why, goal_why
+
+
+def _metric_by_name(loaded: LoadedSweep, runs: pd.DataFrame, data_columns: list[str],
+                    roles: Roles) -> str:
+    """The preferred metric column: validation losses first, then other held-out metrics,
+    then losses, in table order; never text, a constant, a counter or a model statistic."""
+    candidates = [c for c in roles.metrics if c in runs and not is_counter(c)
+                  and not is_derived(c) and _varies_numeric(runs[c])]
+    named = [c for c in candidates if looks_like_metric(c)]
+    candidates = named or candidates
+    texts = [c for c in data_columns if looks_like_metric(c) and c in runs
+             and not pd.api.types.is_numeric_dtype(runs[c])]
+    if not candidates and texts:
+        example = next((v for v in runs[texts[0]] if isinstance(v, str)), None)
+        raise DataError(f"metric '{texts[0]}' in {loaded.source} is not numeric (e.g. "
+                        f"'{example}'): pass --metric with a column of numbers")
+    if not candidates:
+        raise DataError(
+            f"cannot tell which column of {loaded.source} is the metric: pass --metric NAME "
+            f"(columns: {', '.join(data_columns) or 'none'})"
+        )
+    return min(candidates, key=lambda c: (_metric_preference(c), candidates.index(c)))
+
+
+def _varies_numeric(values: pd.Series) -> bool:
+    """Numbers, not all the same (a column with no value yet passes: the error that follows
+    says no run has one)."""
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return False
+    finite = values.to_numpy(dtype=float)
+    finite = finite[np.isfinite(finite)]
+    return len(finite) <= 1 or bool(finite.min() != finite.max())
 
 
 def _with_history_best(runs: pd.DataFrame, loaded: LoadedSweep, metric: Metric) -> pd.DataFrame:
@@ -139,16 +194,17 @@ def _with_history_best(runs: pd.DataFrame, loaded: LoadedSweep, metric: Metric) 
 
 
 def _param_names(loaded: LoadedSweep, config: dict[str, Any] | None, options: ReportConfig,
-                 data_columns: list[str], metric: str, notes: list[str], warnings: list[str]
-                 ) -> list[str]:
+                 data_columns: list[str], metric: str, roles: Roles, warnings: list[str]
+                 ) -> tuple[list[str], str]:
     if options.params:
-        missing = [p for p in options.params if p not in data_columns]
+        wanted = [loaded.aliases.get(p, p) for p in options.params]
+        missing = [p for p, w in zip(options.params, wanted) if w not in data_columns]
         if missing:
             raise ConfigError(
                 f"--params: {', '.join(missing)} not a column of {loaded.source}; "
                 f"columns: {', '.join(data_columns)}"
             )
-        return list(options.params)
+        return wanted, "set by --params"
     if config and config.get("parameters"):
         declared = space_from_config(config).names
         absent = [p for p in declared if p not in data_columns]
@@ -157,32 +213,12 @@ def _param_names(loaded: LoadedSweep, config: dict[str, Any] | None, options: Re
                 f"parameter(s) {', '.join(absent)} of the sweep config appear in no run of "
                 f"{loaded.source}"
             )
-        return [p for p in declared if p in data_columns]
-    if loaded.param_names is not None:
-        return [p for p in loaded.param_names if p != metric]
-    return _infer_params(data_columns, metric, notes)
-
-
-def _infer_params(data_columns: list[str], metric: str, notes: list[str]) -> list[str]:
-    """A runs-table export lists config columns before summary columns: parameters are the
-    columns before the first metric-like one; elsewhere every column not named like a metric."""
-    params = []
-    for column in data_columns:
-        if column == metric or looks_like_metric(column):
-            break
-        params.append(column)
-    rest = data_columns[len(params):]
-    params += [c for c in rest if not looks_like_metric(c) and c != metric
-               and data_columns.index(c) < data_columns.index(metric)]
-    notes.append(
-        f"parameters inferred from column names and order: {', '.join(params) or 'none'} "
-        "(pass --params or --sweep-config to set them)"
-    )
-    return params
+        return [p for p in declared if p in data_columns], "declared by the sweep config"
+    return [p for p in roles.params if p != metric], "inferred; pass --params to set them"
 
 
 def _space(params: list[str], config: dict[str, Any] | None, runs: pd.DataFrame, origin: str,
-           warnings: list[str]) -> SearchSpace:
+           warnings: list[str], replicates: tuple[str, ...] = ()) -> SearchSpace:
     declared = space_from_config(config) if config and config.get("parameters") else None
     specs: list[ParamSpec] = []
     for name in params:
@@ -191,6 +227,8 @@ def _space(params: list[str], config: dict[str, Any] | None, runs: pd.DataFrame,
             spec = infer_param(name, runs[name])
         elif spec.kind in ("categorical", "bool"):
             spec = _with_seen_levels(spec, runs[name], origin, warnings)
+        if name in replicates:  # a seed is a label, not a quantity: never a log axis
+            spec = dataclasses.replace(spec, replicate=True, scale="linear")
         specs.append(spec)
     return SearchSpace(tuple(specs), inferred=declared is None)
 

@@ -25,8 +25,26 @@ DISTRIBUTIONS = (
 LOG_DISTRIBUTIONS = _LOG_V1 | _LOG_VALUES | {"inv_log_uniform", "log_normal", "q_log_normal"}
 
 
+def yaml_loader() -> type:
+    """PyYAML's safe loader, reading numbers as W&B's backend does: YAML 1.1 takes `1e-6` (no
+    dot) for text, YAML 1.2 and W&B for a number."""
+    import re
+
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+        list("-+0123456789"))
+    return Loader
+
+
 def load_sweep_config(path: str | Path) -> dict[str, Any]:
-    """Read a W&B sweep config (YAML or JSON) and check its `parameters` block."""
+    """Read a W&B sweep config (YAML or JSON) and check its `parameters` block; a config
+    nested under a top-level `sweep:` key is read too."""
     import yaml
 
     p = Path(path)
@@ -35,13 +53,15 @@ def load_sweep_config(path: str | Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"cannot read sweep config {p}: {exc.strerror or exc}") from None
     try:
-        config = yaml.safe_load(text)
+        config = yaml.load(text, Loader=yaml_loader())  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise ConfigError(f"sweep config {p} is not valid YAML{where}") from None
     if not isinstance(config, dict):
         raise ConfigError(f"sweep config {p} must be a mapping with a 'parameters' key")
+    if "parameters" not in config and isinstance(config.get("sweep"), dict):
+        config = config["sweep"]
     if not isinstance(config.get("parameters"), dict) or not config["parameters"]:
         raise ConfigError(f"sweep config {p} has no 'parameters' mapping")
     space_from_config(config, origin=str(p))  # validates, naming the key
@@ -124,7 +144,8 @@ def param_from_body(name: str, body: dict[str, Any], origin: str = "sweep config
                 raise ConfigError(
                     f"{origin}: parameters.{name}.probabilities must list one number per value"
                 )
-        levels = tuple(_hashable(v) for v in values)
+        levels = _distinct_levels(values) if dist == "categorical" \
+            else tuple(_hashable(v) for v in values)
         kind = "bool" if all(isinstance(v, bool) for v in values) else "categorical"
         prior = (("probabilities", tuple(float(p) for p in body["probabilities"])),) \
             if dist == "categorical_w_probabilities" else ()
@@ -161,6 +182,17 @@ def param_from_body(name: str, body: dict[str, Any], origin: str = "sweep config
     scale = "log" if dist in LOG_DISTRIBUTIONS else "linear"
     return ParamSpec(name, "int" if is_int else "float", scale=scale, low=low, high=high,
                      distribution=dist, declared=True, prior=quantum)
+
+
+def _distinct_levels(values: list[Any]) -> tuple[Any, ...]:
+    """The listed values, each once: `[1e-2, 0.01]` is one level, as W&B reads it."""
+    seen: dict[Any, Any] = {}
+    for v in values:
+        level = _hashable(v)
+        key = (type(level) is bool, level if not isinstance(level, (int, float))
+               or isinstance(level, bool) else float(level))
+        seen.setdefault(key, level)
+    return tuple(seen.values())
 
 
 def _hashable(value: Any) -> Any:

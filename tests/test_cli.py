@@ -46,12 +46,12 @@ def test_demo_build_with_json_contract(cli, tmp_path):
     assert [s["name"] for s in doc["sweeps"]] == ["demo-grid", "demo-random", "demo-bayes"]
     for entry in doc["sweeps"]:
         assert {"name", "source", "method", "metric", "params", "counts", "best_run"} <= set(entry)
-        assert set(entry["counts"]) == {"total", "finished", "running", "crashed", "failed",
+        assert set(entry["counts"]) == {"total", "finished", "running", "stopped", "crashed", "failed",
                                         "killed", "other", "missing_metric"}
         assert entry["metric"] == {"name": "val_loss", "goal": "minimize"}
         for p in entry["params"]:
             assert set(p) == {"name", "kind", "scale", "low", "high", "levels", "distribution",
-                              "declared"}
+                              "declared", "replicate"}
         assert set(entry["best_run"]) == {"run_id", "name", "value", "params"}
         assert {"inferred", "declared", "confidence", "evidence"} <= set(entry["strategy"])
         assert {"params", "discrepancy_ratio", "duplicates", "grid_completeness"} <= \
@@ -78,7 +78,10 @@ def test_demo_build_with_json_contract(cli, tmp_path):
     lr = next(p for p in random["params"] if p["name"] == "learning_rate")
     assert lr == {"name": "learning_rate", "kind": "float", "scale": "log", "low": 1e-05,
                   "high": 0.1, "levels": None, "distribution": "log_uniform_values",
-                  "declared": True}
+                  "declared": True, "replicate": False}
+    assert random["reading"]["dialect"] == "W&B runs-table export"
+    assert random["reading"]["params"] == "declared by the sweep config"
+    assert doc["skipped_sweeps"] == []
 
 
 def test_best_run_respects_the_goal(cli, tmp_path):
@@ -131,7 +134,11 @@ def test_python_dash_m_and_axes_option(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "reportgen", "build", "demo:random", "--axes",
                            "dropout,learning_rate,val_acc", "-o", str(out)],
                           capture_output=True, text=True)
-    assert proc.returncode == 0 and proc.stderr == ""
+    assert proc.returncode == 0
+    # stderr says how the sweep was read, and nothing else (no Python warning)
+    assert proc.stderr.splitlines() == [
+        "Read demo:random (W&B runs-table export) as: metric val_loss (minimize, from the sweep "
+        "config); 6 parameter(s) (declared by the sweep config)"]
     html = out.read_text()
     assert "3 axes" in html
 
@@ -149,9 +156,16 @@ def test_suggest_writes_a_valid_yaml_for_one_sweep(cli, tmp_path):
     many = cli("suggest", "demo", "-o", tmp_path / "x.yaml")
     assert many.exit_code == 1
     assert many.stderr.strip() == ("Error: suggest takes one sweep; the sources hold 3 "
-                                   "(demo-grid, demo-random, demo-bayes): name one, e.g. "
-                                   "demo:random")
+                                   "(demo-grid, demo-random, demo-bayes): name one with "
+                                   "--sweep ID")
     assert not (tmp_path / "x.yaml").exists()
+    one = cli("suggest", "demo", "--sweep", "demo-bayes", "-o", tmp_path / "x.yaml", "-q")
+    assert one.exit_code == 0, one.output
+    assert yaml.safe_load((tmp_path / "x.yaml").read_text())["name"] == "demo-bayes-next"
+    wrong = cli("suggest", "demo", "--sweep", "nope", "-o", tmp_path / "y.yaml")
+    assert wrong.exit_code == 1 and wrong.stderr.strip() == (
+        "Error: --sweep nope: no such sweep in the sources (they hold: demo-grid, demo-random, "
+        "demo-bayes)")
 
 
 def test_report_json_holds_the_next_sweep(cli, tmp_path):

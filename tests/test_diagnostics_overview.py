@@ -20,7 +20,8 @@ def test_counts_and_ranking_minimize():
     s = sweep([0.5, np.nan, 0.1, 0.3, np.inf, 0.2],
               ["finished", "crashed", "finished", "killed", "failed", "preempted"])
     ov = overview(s)
-    assert ov.counts == {"total": 6, "finished": 2, "running": 0, "crashed": 1, "failed": 1,
+    assert ov.counts == {"total": 6, "finished": 2, "running": 0, "stopped": 0, "crashed": 1,
+                         "failed": 1,
                          "killed": 1, "other": 1, "missing_metric": 2}
     assert ov.order.tolist() == [2, 5, 3, 0]
     assert ov.best["run_id"] == "r2" and ov.best["value"] == 0.1

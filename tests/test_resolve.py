@@ -32,7 +32,7 @@ def test_export_order_inference_parameters_before_metrics():
     assert sweep.param_names == ["lr", "opt"]
     assert sweep.metric.name == "val_loss" and sweep.metric.goal == "minimize"
     assert sweep.metric_columns == ("val_loss", "val_acc", "epoch")
-    assert any("parameters inferred" in n for n in sweep.notes)
+    assert sweep.reading.params_why.startswith("inferred")
     assert sweep.space.inferred
 
 

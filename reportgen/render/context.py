@@ -51,6 +51,8 @@ class SweepView:
     next_yaml: str = ""
     next_table: Table | None = None
     next_notes: tuple[str, ...] = ()
+    reading: tuple[tuple[str, str], ...] = ()  # (what, how it was decided)
+    left_out: Table | None = None  # columns read as neither parameter nor metric, and why
     divs: dict[str, str] = field(default_factory=dict)  # plot name → Bokeh div
 
 
@@ -78,6 +80,7 @@ class ReportView:
     summary: tuple[str, ...] = field(default_factory=tuple)
     comparison: ComparisonView | None = None
     provenance: dict = field(default_factory=dict)
+    skipped: tuple[str, ...] = ()  # sweeps of the sources that could not be built, and why
 
 
 def anchor_for(name: str, used: set[str]) -> str:
@@ -159,7 +162,22 @@ def sweep_view(sweep: Sweep, d: Diagnostics, anchor: str, constants: dict[str, s
                          tuple((c.param, c.old, c.new, c.reason) for c in proposal.changes))
         if proposal and proposal.changes else None,
         next_notes=proposal.notes if proposal else (),
+        reading=_reading(sweep),
+        left_out=Table(("column", "why it is neither a parameter nor the metric"),
+                       sweep.reading.left_out) if sweep.reading.left_out else None,
     )
+
+
+def _reading(sweep: Sweep) -> tuple[tuple[str, str], ...]:
+    r = sweep.reading
+    rows = [("read as", r.dialect),
+            ("metric", f"{sweep.metric.name}: {r.metric_why}"),
+            ("goal", f"{sweep.metric.goal}: {r.goal_why}"),
+            ("parameters", f"{', '.join(sweep.param_names) or 'none'} ({r.params_why})")]
+    if r.replicates:
+        rows.append(("replicates", f"{', '.join(r.replicates)}: repeats of a configuration, "
+                                   "shown but never narrowed by the next sweep"))
+    return tuple(rows)
 
 
 def _space_table(sweep: Sweep) -> Table:

@@ -26,6 +26,7 @@ def sweep_entry(sweep: Sweep, d: Diagnostics, proposal: Suggestion | None = None
         "method": sweep.method,
         "metric": {"name": sweep.metric.name, "goal": sweep.metric.goal},
         "params": [p.to_json() for p in sweep.space.params],
+        "reading": sweep.reading.to_json(),
         "counts": dict(ov.counts),
         "best_run": ov.best,
         "where": sweep.where,
@@ -42,8 +43,10 @@ def sweep_entry(sweep: Sweep, d: Diagnostics, proposal: Suggestion | None = None
 
 
 def document(entries: list[dict[str, Any]], generated_at: str,
-             provenance: dict[str, Any] | None = None) -> dict[str, Any]:
+             provenance: dict[str, Any] | None = None,
+             skipped: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     return {
+        "skipped_sweeps": [{"name": n, "reason": r} for n, r in skipped or []],
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "reportgen", "version": __version__},
         "generated_at": generated_at,

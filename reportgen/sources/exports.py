@@ -13,24 +13,13 @@ import pandas as pd
 
 from reportgen.errors import SourceError
 from reportgen.model import LoadedSweep
+from reportgen.sources.dialects import read_table
 from reportgen.sources.frame import finish_frame
 
 SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl",
             ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
-#: The W&B runs-table export's own columns (any subset, any order) → our base columns.
-WANDB_META = {"Name": "name", "ID": "run_id", "State": "state", "Created": "created_at",
-              "Runtime": "runtime_s", "End Time": "finished_at", "Sweep": "sweep",
-              "Notes": "notes", "User": "user", "Tags": "tags", "Group": "group",
-              "Job Type": "job_type", "Updated": "updated", "Hostname": "hostname",
-              "GitHub": "github", "Commit": "commit"}
-#: Generic tables: lower-cased column name → base column.
-GENERIC_META = {"run_id": "run_id", "id": "run_id", "run": "run_id", "name": "name",
-                "run_name": "name", "display_name": "name", "state": "state",
-                "status": "state", "created_at": "created_at", "created": "created_at",
-                "start_time": "created_at", "finished_at": "finished_at",
-                "end_time": "finished_at", "runtime": "runtime_s", "runtime_s": "runtime_s",
-                "duration": "runtime_s", "sweep": "sweep", "sweep_id": "sweep", "tags": "tags",
-                "notes": "notes", "user": "user", "group": "group"}
+#: The group of runs that a table with a `Sweep` column lists without a sweep.
+NO_SWEEP = "(no sweep)"
 _PANEL = re.compile(r" - .+__(MIN|MAX)$")
 
 
@@ -122,52 +111,36 @@ def _refuse_panel_export(path: Path, columns: list[str]) -> None:
 
 
 def _split_sweeps(path: Path, table: pd.DataFrame) -> list[LoadedSweep]:
-    columns = [str(c) for c in table.columns]
-    table.columns = columns
-    is_wandb = "Name" in columns and "State" in columns
-    mapping = WANDB_META if is_wandb else {
-        c: GENERIC_META[c.lower()] for c in columns if c.lower() in GENERIC_META
-    }
-    if not is_wandb:  # two columns for one base column (id and run_id): the first one wins
-        first = {t: c for c, t in reversed(list(mapping.items()))}
-        mapping = {c: t for t, c in first.items()}
-    renamed = table.rename(columns={c: t for c, t in mapping.items() if c in columns})
-    data_columns = [c for c in columns if c not in mapping]
-    config_cols = [c for c in data_columns if c.startswith("config.")]
-    summary_cols = [c for c in data_columns if c.startswith(("summary.", "summary_metrics."))]
-    param_names = metric_names = None
-    if config_cols:  # an api dump flattened: config.* are parameters, summary.* metrics
-        strip = {c: c.split(".", 1)[1] for c in config_cols + summary_cols}
-        renamed = renamed.rename(columns=strip)
-        data_columns = [strip.get(c, c) for c in data_columns]
-        param_names = [strip[c] for c in config_cols]
-        metric_names = [strip[c] for c in summary_cols]
-    kind = "W&B runs-table export" if is_wandb else "table"
-    sweeps = _group_by_sweep(renamed)
+    reading = read_table(table)
     out = []
-    for sweep_id, frame in sweeps:
-        runs, warnings = finish_frame(frame.reset_index(drop=True), data_columns, str(path))
-        name = sweep_id or path.stem
+    for sweep_id, frame in _group_by_sweep(reading.frame):
+        runs, warnings = finish_frame(frame.reset_index(drop=True), reading.data_columns,
+                                      str(path), reading.states)
         out.append(LoadedSweep(
-            name=name, source=str(path), runs=runs, sweep_id=sweep_id,
-            param_names=param_names, metric_names=metric_names,
-            warnings=warnings, notes=[f"read {len(runs)} runs from {path.name} ({kind})"],
+            name=sweep_id or path.stem, source=str(path), runs=runs, sweep_id=sweep_id,
+            param_names=reading.config_columns, metric_names=reading.metric_columns,
+            dialect=reading.dialect, bookkeeping=reading.bookkeeping,
+            aliases=reading.aliases, default_metric=reading.default_metric,
+            warnings=warnings,
+            notes=[f"read {len(runs):,} runs from {path.name} ({reading.dialect})",
+                   *reading.notes],
         ))
     return out
 
 
 def _group_by_sweep(frame: pd.DataFrame) -> list[tuple[str | None, pd.DataFrame]]:
-    """A runs table holding several sweeps becomes one sweep per `Sweep` value."""
+    """A runs table holding several sweeps becomes one sweep per `Sweep` value; runs with no
+    sweep form a group of their own."""
     if "sweep" not in frame.columns:
         return [(None, frame)]
-    ids = frame["sweep"].map(_clean_text)
-    distinct = sorted({v for v in ids if v})
-    if len(distinct) <= 1:
+    ids = pd.Series([_clean_text(v) for v in frame["sweep"]], index=frame.index, dtype=object)
+    distinct = sorted({v for v in ids if v is not None})
+    loose = frame[ids.isna()]
+    if not distinct or (len(distinct) == 1 and loose.empty):
         return [(distinct[0] if distinct else None, frame.drop(columns=["sweep"]))]
     groups = [(s, frame[ids == s].drop(columns=["sweep"])) for s in distinct]
-    loose = frame[ids.isna() | (ids == "")]
     if len(loose):
-        groups.append(("(no sweep)", loose.drop(columns=["sweep"])))
+        groups.append((NO_SWEEP, loose.drop(columns=["sweep"])))
     return groups
 
 

@@ -31,12 +31,14 @@ def flatten(tree: dict[str, Any], prefix: str = "", atomic: Any = None) -> dict[
     return out
 
 
-def finish_frame(frame: pd.DataFrame, data_columns: list[str], origin: str
-                 ) -> tuple[pd.DataFrame, list[str]]:
-    """Give `frame` the base columns of DESIGN §3 and typed data columns; report problems."""
+def finish_frame(frame: pd.DataFrame, data_columns: list[str], origin: str,
+                 states: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Give `frame` the base columns of DESIGN §3 and typed data columns; report problems.
+
+    `states` maps a dialect's lower-cased run states to ours (Optuna's `pruned` → `stopped`)."""
     warnings: list[str] = []
     n = len(frame)
-    out = pd.DataFrame(index=range(n))
+    cols: dict[str, Any] = {}
     names = _text(frame["name"]) if "name" in frame else None
     ids = _text(frame["run_id"]) if "run_id" in frame else None
     if ids is None or ids.isna().any():
@@ -44,30 +46,37 @@ def finish_frame(frame: pd.DataFrame, data_columns: list[str], origin: str
             ids = names
         else:
             ids = pd.Series([f"row-{i + 1}" for i in range(n)], dtype=object)
-    out["run_id"] = ids.to_numpy()
-    out["name"] = (names.fillna(ids) if names is not None else ids).to_numpy()
+    cols["run_id"] = ids.to_numpy()
+    cols["name"] = (names.fillna(ids) if names is not None else ids).to_numpy()
     if "state" in frame:
-        out["state"] = _text(frame["state"]).str.lower().fillna("unknown").to_numpy()
+        state = _text(frame["state"]).str.lower()
+        if states:
+            state = state.map(lambda s: states.get(s, s) if isinstance(s, str) else s)
+        cols["state"] = state.fillna("unknown").to_numpy()
     else:
-        out["state"] = "finished"
-    out["created_at"] = _times(frame["created_at"]) if "created_at" in frame else pd.NaT
-    out["runtime_s"] = (_numbers(frame["runtime_s"]) if "runtime_s" in frame else np.nan)
+        cols["state"] = "finished"
+    created = (_times(frame["created_at"]) if "created_at" in frame
+               else pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]"))
+    created = pd.to_datetime(created, utc=True).reset_index(drop=True)
+    runtime = _numbers(frame["runtime_s"]) if "runtime_s" in frame else np.full(n, np.nan)
     if "finished_at" in frame:
-        out["finished_at"] = _times(frame["finished_at"])
+        finished = _times(frame["finished_at"])
     else:
-        out["finished_at"] = out["created_at"] + pd.to_timedelta(out["runtime_s"], unit="s")
-    out["created_at"] = pd.to_datetime(out["created_at"], utc=True)
-    out["finished_at"] = pd.to_datetime(out["finished_at"], utc=True)
+        finished = created + pd.to_timedelta(runtime, unit="s")
+    cols["created_at"] = created
+    cols["runtime_s"] = runtime
+    cols["finished_at"] = pd.to_datetime(finished, utc=True).reset_index(drop=True)
     for extra in ("tags", "notes", "user", "group"):
         if extra in frame and extra not in data_columns:
-            out[extra] = _text(frame[extra]).to_numpy()
+            cols[extra] = _text(frame[extra]).to_numpy()
     for column in data_columns:
         if column in BASE_COLUMNS:
             continue
         values, warning = coerce_column(frame[column], column, origin)
-        out[column] = values
+        cols[column] = values
         if warning:
             warnings.append(warning)
+    out = pd.DataFrame(cols, index=range(n))
     if "state" not in frame:
         warnings.append(f"{origin} has no state column: every run is counted as finished")
     dupes = out["run_id"].duplicated(keep="first")
