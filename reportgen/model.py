@@ -98,9 +98,12 @@ class Reading:
         if self.replicates:
             parts.append(f"replicates: {', '.join(self.replicates)}")
         if self.left_out:
-            shown = [f"{c} ({why})" for c, why in self.left_out[:10]]
-            more = len(self.left_out) - len(shown)
-            parts.append("left out: " + ", ".join(shown) + (f" and {more} more" if more else ""))
+            groups: dict[str, list[str]] = {}
+            for column, why in self.left_out:
+                groups.setdefault(why, []).append(column)
+            shown = [", ".join(cs[:4]) + (f" and {len(cs) - 4} more" if len(cs) > 4 else "")
+                     + f" ({why})" for why, cs in groups.items()]
+            parts.append("left out: " + "; ".join(shown))
         return f"Read {source} ({self.dialect}) as: " + "; ".join(parts)
 
     def to_json(self) -> dict[str, Any]:

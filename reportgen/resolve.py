@@ -99,7 +99,8 @@ def resolve(loaded: LoadedSweep, options: ReportConfig) -> Sweep:
     reading = Reading(loaded.dialect, metric_why, goal_why, params_why, left_out, replicates)
     return Sweep(
         name=(config or {}).get("name") or loaded.name, source=loaded.source,
-        method=(config or {}).get("method") or loaded.method, metric=metric, space=space,
+        method=(config or {}).get("method") or loaded.method or echoed(runs, "method").get(
+            "method"), metric=metric, space=space,
         runs=runs, config=config, sweep_id=loaded.sweep_id,
         metric_columns=tuple(dict.fromkeys(metric_columns)), warnings=tuple(warnings),
         notes=tuple(notes), where=options.where,
@@ -111,13 +112,16 @@ def _metric(loaded: LoadedSweep, runs: pd.DataFrame, config: dict[str, Any] | No
             options: ReportConfig, data_columns: list[str], roles: Roles
             ) -> tuple[Metric, str, str]:
     declared = (config or {}).get("metric") or {}
+    source = "the sweep config"
+    if not isinstance(declared, dict) or not declared.get("name"):
+        declared, source = echoed(runs, "metric"), "the sweep config echoed in the run config"
     default = loaded.default_metric
     if options.metric:
         name, why = loaded.aliases.get(options.metric, options.metric), "set by --metric"
     elif declared.get("name"):
-        name, why = str(declared["name"]), "the sweep config's metric"
+        name, why = str(declared["name"]), f"the metric of {source}"
     elif default is not None:
-        name, why = default[0], f"the {loaded.dialect}'s objective"
+        name, why = default[0], f"the objective column of the {loaded.dialect}"
     else:
         name, why = _metric_by_name(loaded, runs, data_columns, roles), \
             "chosen by its name among the columns the runs reported (pass --metric to choose)"
@@ -140,7 +144,7 @@ def _metric(loaded: LoadedSweep, runs: pd.DataFrame, config: dict[str, Any] | No
     if options.goal:
         goal, goal_why = options.goal, "set by --goal"
     elif declared.get("name") == name and declared.get("goal"):
-        goal, goal_why = declared["goal"], "from the sweep config"
+        goal, goal_why = declared["goal"], f"from {source}"
     elif default is not None and default[0] == name:
         goal, goal_why = default[1], default[2]
     else:
@@ -148,6 +152,17 @@ def _metric(loaded: LoadedSweep, runs: pd.DataFrame, config: dict[str, Any] | No
     if goal not in ("minimize", "maximize"):
         raise ConfigError(f"sweep config: metric.goal '{goal}' must be minimize or maximize")
     return Metric(name, goal), why, goal_why
+
+
+def echoed(runs: pd.DataFrame, key: str) -> dict[str, str]:
+    """The `metric` (name, goal) or `method` of a sweep config that the training script logged
+    as run config (`metric.name`, `metric.goal`, `method` columns), when every run agrees."""
+    out = {}
+    for column in [c for c in runs.columns if c == key or c.startswith(f"{key}.")]:
+        values = {v for v in runs[column] if isinstance(v, str) and v}
+        if len(values) == 1:
+            out[column.removeprefix(f"{key}.") if column != key else key] = values.pop()
+    return out
 
 
 def _metric_by_name(loaded: LoadedSweep, runs: pd.DataFrame, data_columns: list[str],

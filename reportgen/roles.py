@@ -160,11 +160,11 @@ def left_out_reason(column: str, values: pd.Series, run_names: pd.Series | None,
         if same.sum() >= 0.9 * len(present):
             return "equal to the run name (an identifier)"
     distinct = text.nunique()
-    if len(text) >= 8 and distinct == len(text) and distinct == len(values):
-        return "a different text in every run (an identifier)"
     structured = float(text.str.match(r"^\s*[\[{]").mean()) >= 0.5
     if structured and distinct > MAX_STRUCTURED_LEVELS:
         return f"lists or dicts with {distinct:,} distinct values (more than a sweep tries)"
+    if len(text) >= 8 and distinct == len(text) and distinct == len(values):
+        return "a different text in every run (an identifier)"
     if distinct > MAX_TEXT_LEVELS:
         return f"{distinct:,} distinct texts (more than a sweep tries)"
     if float(text.str.len().mean()) > 300:

@@ -46,8 +46,8 @@ def test_demo_build_with_json_contract(cli, tmp_path):
     assert [s["name"] for s in doc["sweeps"]] == ["demo-grid", "demo-random", "demo-bayes"]
     for entry in doc["sweeps"]:
         assert {"name", "source", "method", "metric", "params", "counts", "best_run"} <= set(entry)
-        assert set(entry["counts"]) == {"total", "finished", "running", "stopped", "crashed", "failed",
-                                        "killed", "other", "missing_metric"}
+        assert set(entry["counts"]) == {"total", "finished", "running", "stopped", "crashed",
+                                        "failed", "killed", "other", "missing_metric"}
         assert entry["metric"] == {"name": "val_loss", "goal": "minimize"}
         for p in entry["params"]:
             assert set(p) == {"name", "kind", "scale", "low", "high", "levels", "distribution",

@@ -111,3 +111,20 @@ def test_inference_from_data():
     assert infer_param("b", pd.Series([True, False, True], dtype=object)).kind == "bool"
     ints = infer_param("n", pd.Series([1, 5, 9, 13, 2, 7, 11, 4]))
     assert (ints.kind, ints.scale) == ("int", "linear")
+
+
+def test_yaml_numbers_read_as_wandb_reads_them_and_a_wrapped_config(tmp_path):
+    from reportgen.space import load_sweep_config
+
+    path = tmp_path / "sweep.yaml"
+    path.write_text("sweep:\n  method: random\n  metric: {name: val/dice, goal: maximize}\n"
+                    "  parameters:\n    weight_decay: {min: 1e-6, max: 8E-5}\n"
+                    "    lr: {distribution: log_uniform_values, min: 1e-8, max: 1e-2}\n"
+                    "    wd: {values: [1e-2, 0.01, 1e-3]}\n    tag: {value: 1e3x}\n")
+    config = load_sweep_config(path)
+    assert config["method"] == "random"  # read from under `sweep:`
+    space = space_from_config(config)
+    assert (space.get("weight_decay").low, space.get("weight_decay").high) == (1e-6, 8e-5)
+    assert space.get("lr").scale == "log" and space.get("lr").low == 1e-8
+    assert space.get("wd").levels == (0.01, 0.001)  # 1e-2 and 0.01 are one level
+    assert space.get("tag").levels == ("1e3x",)  # text stays text

@@ -247,7 +247,7 @@ def to_loaded(doc: dict[str, Any], source: str, warnings: list[str], notes: list
         name=sweep.get("name") or doc["sweep_id"], source=source, runs=runs,
         sweep_id=doc["sweep_id"], method=sweep.get("method"), config=sweep.get("config") or None,
         param_names=params, metric_names=metrics, history_best=history_best,
-        warnings=warnings + frame_warnings, notes=notes)
+        warnings=warnings + frame_warnings, notes=notes, dialect="W&B cloud sweep")
 
 
 def describe_error(exc: Exception, label: str, options: FetchOptions) -> str:

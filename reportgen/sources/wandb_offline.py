@@ -184,7 +184,7 @@ def _group(path: Path, rows: list[dict], histories: dict[str, dict], warnings: l
         out.append(LoadedSweep(
             name=name, source=str(path), runs=runs, sweep_id=real_id,
             param_names=params, metric_names=metrics, history_best=best,
-            warnings=warnings + frame_warnings, notes=notes,
+            warnings=warnings + frame_warnings, notes=notes, dialect="W&B run files",
         ))
     return out
 
