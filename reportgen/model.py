@@ -90,11 +90,15 @@ class Reading:
     params_why: str = ""
     left_out: tuple[tuple[str, str], ...] = ()  # (column, reason)
     replicates: tuple[str, ...] = ()
+    varying: int | None = None  # how many of the parameters vary among the runs
 
     def line(self, source: str, metric: Metric, params: list[str]) -> str:
         """One sentence for stderr: `Read runs.csv (...) as: metric ...; N parameters; ...`."""
         parts = [f"metric {metric.name} ({metric.goal}, {self.goal_why})",
                  f"{len(params)} parameter(s) ({self.params_why})"]
+        if self.varying is not None and self.varying < len(params):
+            parts[-1] = (f"{len(params)} parameter(s), {self.varying} varying "
+                         f"({self.params_why})")
         if self.replicates:
             parts.append(f"replicates: {', '.join(self.replicates)}")
         if self.left_out:
@@ -108,7 +112,8 @@ class Reading:
 
     def to_json(self) -> dict[str, Any]:
         return {"dialect": self.dialect, "metric": self.metric_why, "goal": self.goal_why,
-                "params": self.params_why, "replicates": list(self.replicates),
+                "params": self.params_why, "varying": self.varying,
+                "replicates": list(self.replicates),
                 "left_out": [{"column": c, "reason": why} for c, why in self.left_out]}
 
 

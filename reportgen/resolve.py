@@ -96,7 +96,9 @@ def resolve(loaded: LoadedSweep, options: ReportConfig) -> Sweep:
         metric_columns.insert(1, f"{metric.name}.best")
     left_out = tuple((c, why) for c, why in roles.left_out if c not in params
                      and c != metric.name)
-    reading = Reading(loaded.dialect, metric_why, goal_why, params_why, left_out, replicates)
+    varying = sum(varies(spec, runs[spec.name]) for spec in space.params)
+    reading = Reading(loaded.dialect, metric_why, goal_why, params_why, left_out, replicates,
+                      varying)
     return Sweep(
         name=(config or {}).get("name") or loaded.name, source=loaded.source,
         method=(config or {}).get("method") or loaded.method or echoed(runs, "method").get(

@@ -11,6 +11,7 @@ never a metric.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -158,15 +159,15 @@ def left_out_reason(column: str, values: pd.Series, run_names: pd.Series | None,
     if run_names is not None and len(present) >= 2:
         same = values.astype(object).eq(run_names.astype(object)) & values.notna()
         if same.sum() >= 0.9 * len(present):
-            return "equal to the run name (an identifier)"
+            return "an identifier: equal to the run name"
     distinct = text.nunique()
     structured = float(text.str.match(r"^\s*[\[{]").mean()) >= 0.5
     if structured and distinct > MAX_STRUCTURED_LEVELS:
-        return f"lists or dicts with {distinct:,} distinct values (more than a sweep tries)"
+        return f"lists or dicts, {distinct:,} distinct: more than a sweep tries"
     if len(text) >= 8 and distinct == len(text) and distinct == len(values):
-        return "a different text in every run (an identifier)"
+        return "an identifier: a different text in every run"
     if distinct > MAX_TEXT_LEVELS:
-        return f"{distinct:,} distinct texts (more than a sweep tries)"
+        return f"{distinct:,} distinct texts: more than a sweep tries"
     if float(text.str.len().mean()) > 300:
         return "long free text"
     return None
@@ -219,7 +220,7 @@ def _is_number(values: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
 
 
-def split_sorted_blocks(columns: list[str], runs: pd.DataFrame) -> int | None:
+def split_sorted_blocks(columns: list[str], is_text: Callable[[str], bool]) -> int | None:
     """W&B's runs-table export writes the config columns sorted, then the summary columns
     sorted: one place where the order falls back is the border. None when the order says
     nothing (no fall, several falls, or text after the border: the user chose the columns)."""
@@ -227,8 +228,7 @@ def split_sorted_blocks(columns: list[str], runs: pd.DataFrame) -> int | None:
     if len(falls) != 1:
         return None
     border = falls[0]
-    after = columns[border:]
-    if any(not _is_number(runs[c]) and runs[c].notna().any() for c in after):
+    if any(is_text(c) for c in columns[border:]):
         return None
     return border
 

@@ -18,6 +18,8 @@ Rules (research §3.5):
 * every other key of the original config (metric, program, command, early_terminate, ...) is
   kept; the method becomes bayes for at most 10 continuous parameters, random otherwise; the
   run cap is 10 runs per varying parameter, between 20 and 200;
+* replicates (seeds, folds) are kept as they were: repeats of a configuration, not a setting
+  whose good values can be learnt;
 * with fewer than MIN_RUNS finished runs nothing is narrowed.
 """
 
@@ -94,6 +96,10 @@ def suggest(sweep: Sweep, d: Diagnostics) -> Suggestion:
         body = _body(base, spec.name)
         if body is None or spec.kind == "constant":
             continue
+        if spec.replicate:
+            changes.append(Change(spec.name, _was(body), _was(body), "a replicate (seed or "
+                                  "fold): kept as it was, never narrowed or widened"))
+            continue
         region = regions.get(spec.name)
         if spec.kind in ("categorical", "bool"):
             change = _levels(spec, body, region) if enough and region else None
@@ -102,7 +108,7 @@ def suggest(sweep: Sweep, d: Diagnostics) -> Suggestion:
             change = _numeric(spec, body, region, d, enough)
         if change is not None:
             changes.append(change)
-    varying = sum(1 for p in sweep.space.params if p.kind != "constant")
+    varying = sum(1 for p in sweep.space.params if p.kind != "constant" and not p.replicate)
     run_cap = max(20, min(200, 10 * varying))
     cells = _grid_cells(base)
     if cells is not None and cells <= run_cap:
@@ -143,6 +149,16 @@ def _grid_cells(config: dict[str, Any]) -> int | None:
         return True
 
     return cells if walk(config.get("parameters") or {}) else None
+
+
+def _was(body: dict[str, Any]) -> str:
+    if "values" in body:
+        values = body["values"]
+        shown = ", ".join(fmt_value(v) for v in values[:6])
+        return shown + (f" (+{len(values) - 6})" if len(values) > 6 else "")
+    if "min" in body and "max" in body:
+        return f"{fmt_number(body['min'], 3)} … {fmt_number(body['max'], 3)}"
+    return fmt_value(body.get("value"))
 
 
 def _config_from_space(sweep: Sweep) -> dict[str, Any]:

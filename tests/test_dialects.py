@@ -71,8 +71,8 @@ def test_wandb_export_extended_columns_echoed_config_and_identifiers(tmp_path):
                    "Updated"):
         assert out[column] == "tracker bookkeeping"
     assert out["checkpoint"] == "a file path"
-    assert out["save_name"] == "equal to the run name (an identifier)"
-    assert out["classes"].startswith("lists or dicts with 30 distinct values")
+    assert out["save_name"] == "an identifier: equal to the run name"
+    assert out["classes"].startswith("lists or dicts, 30 distinct")
     assert out["wandb_project"] == "a tracker setting"
     for column in ("method", "metric.goal", "metric.name", "parameters.lr.max"):
         assert out[column] == "the sweep config, echoed into the run config"
@@ -86,7 +86,7 @@ def test_wandb_export_extended_columns_echoed_config_and_identifiers(tmp_path):
                            "metric val_accuracy (maximize, from the sweep config echoed")
     assert "4 parameter(s) (inferred; pass --params to set them)" in line
     assert "left out: Agent, Stopped, GitHub, Hostname and 3 more (tracker bookkeeping); " in line
-    assert "; save_name (equal to the run name (an identifier))" in line
+    assert "; save_name (an identifier: equal to the run name)" in line
 
 
 def test_wandb_export_with_columns_in_the_users_order(tmp_path):
@@ -106,7 +106,7 @@ def test_wandb_export_with_columns_in_the_users_order(tmp_path):
     assert sweep.param_names == ["augment_probability"]
     out = left_out(sweep)
     assert out["logging_dir"] == out["output_dir"] == out["path_to_aug_model"] == "a file path"
-    assert out["run_name"] == "equal to the run name (an identifier)"
+    assert out["run_name"] == "an identifier: equal to the run name"
     assert out["Updated"] == "tracker bookkeeping"
     assert sweep.runs["finished_at"].notna().all()  # End Time read as the finish time
 
@@ -136,7 +136,7 @@ def test_wandb_api_dump_with_index_columns_and_a_media_dict(tmp_path):
     out = left_out(sweep)
     assert out["Unnamed: 0"] == out["Unnamed: 0.1"] == "a pandas index column"
     assert out["_step"] == out["_runtime"] == out["_timestamp"] == "tracker bookkeeping"
-    assert out["graph"].startswith("lists or dicts with 40 distinct values")
+    assert out["graph"].startswith("lists or dicts, 40 distinct")
     assert "lr" in sweep.metric_columns and "lr" not in sweep.param_names
     assert sweep.metric.goal == "minimize"
 

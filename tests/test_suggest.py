@@ -4,6 +4,7 @@ import importlib.util
 import math
 import os
 
+import numpy as np
 import pytest
 import yaml
 from builders import make_sweep
@@ -101,3 +102,20 @@ def test_the_optimum_is_kept_in_at_least_95_percent_of_seeds():
             kept += all(bounds_contain(config, k, v) for k, v in OPTIMUM.items())
     print(f"optimum kept in {kept} of {total} proposals (W&B random and Optuna TPE, 20 seeds)")
     assert kept >= math.ceil(0.95 * total)
+
+
+def test_a_seed_is_a_replicate_never_narrowed_even_when_it_seems_to_matter():
+    rng = np.random.default_rng(4)
+    n = 60
+    seed = np.tile([1, 10, 100, 1000, 10000], n // 5)
+    x = rng.uniform(0, 1, n)
+    loss = (x - 0.3) ** 2 + 0.5 * (seed > 100) + rng.normal(0, 0.01, n)  # seeds "matter"
+    sweep = make_sweep({"seed": seed, "x": x, "loss": loss},
+                       {"seed": {"values": [1, 10, 100, 1000, 10000]},
+                        "x": {"min": 0.0, "max": 1.0}})
+    spec = sweep.space.get("seed")
+    assert spec.replicate and spec.scale == "linear"
+    p = proposal_for(sweep)
+    assert p.config["parameters"]["seed"] == {"values": [1, 10, 100, 1000, 10000]}
+    change = next(c for c in p.changes if c.param == "seed")
+    assert change.old == change.new and "replicate" in change.reason

@@ -360,11 +360,14 @@ def _colours(signed: np.ndarray, sign: float) -> tuple[np.ndarray, dict[float, s
 
 
 def _table_spec(sweep: Sweep) -> tuple[tuple[str, str, str], ...]:
+    """The run table's columns: run, state, metrics, the varying parameters (constants are
+    listed beside the plot, not repeated in every row), creation time and runtime."""
     runs = sweep.runs
     cols = [("name", "run", "text"), ("state", "state", "text")]
     if "tags" in runs and runs["tags"].notna().any():
         cols.append(("tags", "tags", "text"))
-    for c in list(sweep.metric_columns) + sweep.param_names:
+    constants = constant_params(sweep)
+    for c in list(sweep.metric_columns) + [p for p in sweep.param_names if p not in constants]:
         spec = sweep.space.get(c)
         cols.append((c, c, _number_kind(runs[c], spec is not None and spec.scale == "log")))
     cols += [(c, title, kind) for c, title, kind in

@@ -217,7 +217,7 @@ def _wandb_export(table: pd.DataFrame, columns: list[str]) -> Reading:
     frame = table.rename(columns=WANDB_META)
     data = [c for c in columns if c not in WANDB_META]
     candidates = [c for c in data if c not in BOOKKEEPING]
-    border = split_sorted_blocks(candidates, _typed_view(frame, candidates))
+    border = split_sorted_blocks(candidates, lambda c: _is_text(frame[c]))
     config = metrics = None
     notes = []
     if border is not None:
@@ -318,6 +318,16 @@ def _strip(columns: list[str], prefix: str, taken: list[str]) -> dict[str, str]:
             out[c] = short
             used.add(short)
     return out
+
+
+def _is_text(column: pd.Series) -> bool:
+    """Some cell holds text that is no number (nor a missing-value marker)."""
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return False
+    text = column.astype(object).where(column.notna(), "").astype(str).str.strip()
+    text = text[~text.str.lower().isin(["", "-", "nan", "none", "null", "n/a", "inf", "-inf",
+                                         "infinity", "-infinity", "true", "false"])]
+    return bool(pd.to_numeric(text, errors="coerce").isna().any())
 
 
 def _typed_view(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
