@@ -52,6 +52,19 @@ def test_concentrated_sampling_fails_the_prior_test():
     d = next(p for p in info.params if p.name == "d")
     assert d.pvalue_adjusted < 1e-6
     assert info.discrepancy_percentile == 100
+    assert any(f.message.startswith("d was not sampled as declared") for f in info.findings)
+
+
+def test_an_uneven_spread_without_a_declared_distribution_claims_no_declaration():
+    rng = np.random.default_rng(2)
+    n = 120
+    opt = rng.choice(["a", "b", "c"], n, p=[0.8, 0.1, 0.1])
+    sweep = make_sweep({"opt": opt, "d": rng.uniform(0, 1, n), "loss": rng.random(n)},
+                       method=None)
+    assert sweep.space.inferred
+    messages = [f.message for f in coverage(prepare(sweep)).findings]
+    assert any(m.startswith("opt was not spread evenly over the levels tried") for m in messages)
+    assert not any("as declared" in m for m in messages)
 
 
 def test_missing_levels_and_duplicates_in_a_finite_space():

@@ -244,9 +244,16 @@ def _findings(prep: Prepared, info: CoverageInfo) -> list[Finding]:
         adjusted = p.pvalue_adjusted
         if adjusted is not None and adjusted < 0.01 and method in ("random", "grid", None):
             detail = "" if p.kind == "numeric" else f"; levels tried: {', '.join(p.levels_tried)}"
+            spec = prep.sweep.space.get(p.name)
+            if spec is not None and spec.declared:
+                said = f"{p.name} was not sampled as declared"
+            else:  # no declared distribution: the reference is the range or levels tried
+                said = (f"{p.name} was not spread evenly over the "
+                        f"{'range' if p.kind == 'numeric' else 'levels'} tried, as random "
+                        "search would spread it")
             out.append(Finding(
                 "coverage_param", "notice",
-                f"{p.name} was not sampled as declared (p = {fmt_number(adjusted, 2)}){detail}.",
+                f"{said} (p = {fmt_number(adjusted, 2)}){detail}.",
                 {"param": p.name, "pvalue": adjusted}))
         if p.gap_ratio is not None and p.gap_ratio >= 3 * GAP_RATIO_NOTE and p.active >= 20:
             out.append(Finding(

@@ -113,7 +113,8 @@ def _findings(sweep: Sweep, counts: dict[str, int], best: dict[str, Any] | None,
         {"counts": counts},
     ))
     if best is not None:
-        settings = ", ".join(f"{k} = {fmt_value(v)}" for k, v in best["params"].items())
+        settings = ", ".join(f"{k} = {fmt_value(v)}" for k, v in best["params"].items()
+                             if _varies(sweep, k))  # the constants are listed elsewhere
         out.append(Finding(
             "best_run", "info",
             f"The best run, {best['name']}, reached {sweep.metric.name} = "
@@ -164,3 +165,14 @@ def _history_disagreement(sweep: Sweep, best_column: str) -> list[Finding]:
         f"{sweep.metric.name} they reached during training (final against best over the "
         "run's history): checkpoint selection or early stopping would rank them differently.",
         {"runs": int(worse.sum()), "of": int(ok.sum())})]
+
+
+def _varies(sweep: Sweep, name: str) -> bool:
+    spec = sweep.space.get(name)
+    if spec is not None and spec.kind == "constant":
+        return False
+    values = sweep.runs[name].dropna()
+    try:
+        return bool(values.nunique() > 1)
+    except TypeError:  # unhashable cells
+        return len({repr(v) for v in values}) > 1

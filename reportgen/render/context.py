@@ -163,9 +163,19 @@ def sweep_view(sweep: Sweep, d: Diagnostics, anchor: str, constants: dict[str, s
         if proposal and proposal.changes else None,
         next_notes=proposal.notes if proposal else (),
         reading=_reading(sweep),
-        left_out=Table(("column", "why it is neither a parameter nor the metric"),
-                       sweep.reading.left_out) if sweep.reading.left_out else None,
+        left_out=_left_out_table(sweep),
     )
+
+
+def _left_out_table(sweep: Sweep) -> Table | None:
+    """The columns read as neither parameter nor metric, one row per reason."""
+    groups: dict[str, list[str]] = {}
+    for column, why in sweep.reading.left_out:
+        groups.setdefault(why, []).append(column)
+    if not groups:
+        return None
+    return Table(("left out as", "columns"),
+                 tuple((why, ", ".join(columns)) for why, columns in groups.items()))
 
 
 def _reading(sweep: Sweep) -> tuple[tuple[str, str], ...]:
