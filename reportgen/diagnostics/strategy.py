@@ -121,6 +121,11 @@ def _grid_signal(prep: Prepared, cov: CoverageInfo, evidence: list[str]) -> str 
                     f"duplicates where random sampling would give {expected:.1f}")
     if completeness >= 0.9 and cov.duplicates == 0:
         return "high"
+    if completeness >= 0.9 and expected >= 6 and cov.duplicates <= 0.5 * expected:
+        # a complete grid with a few cells run again (repeats): random draws covering this
+        # much of the product would repeat themselves twice as often or more
+        evidence.append(f"a complete grid with {cov.duplicates} repeated cell(s)")
+        return "high" if completeness == 1 else "medium"
     if cov.duplicates == 0 and expected >= 3:
         return "high" if expected >= 6 else "medium"
     return None
