@@ -112,6 +112,11 @@ def _findings(sweep: Sweep, counts: dict[str, int], best: dict[str, Any] | None,
         f"{sweep.metric.name}.",
         {"counts": counts},
     ))
+    why = sweep.reading.goal_why
+    if why and why != "set by --goal" and not why.startswith("from "):
+        taken = "minimised" if sweep.metric.goal == "minimize" else "maximised"
+        out.append(Finding("goal", "notice", f"{sweep.metric.name} is taken as {taken}: {why}.",
+                           {"goal": sweep.metric.goal, "why": why}))
     if best is not None:
         settings = ", ".join(f"{k} = {fmt_value(v)}" for k, v in best["params"].items()
                              if _varies(sweep, k))  # the constants are listed elsewhere
