@@ -104,3 +104,15 @@ def test_the_plot_ships_no_line_per_run_the_page_builds_them():
     assert ready.args["compact"].data["_p0"].dtype == np.uint16
     assert ready.args["coded"] == {"state": ["finished", "crashed"],
                                    "opt": data.coded["opt"]}
+
+
+def test_replicates_come_last_among_the_axes_and_constants_stay_out_of_the_table():
+    rng = np.random.default_rng(3)
+    n = 60
+    sweep = make_sweep({"seed": rng.integers(0, 10_000, n), "lr": rng.uniform(0, 1, n),
+                        "width": np.full(n, 256), "loss": rng.random(n)})
+    assert sweep.space.get("seed").replicate
+    assert choose_axes(sweep, None, ["seed", "lr", "width"]) == ["lr", "seed", "loss"]
+    fields = [f for f, _, _ in parallel_input(sweep, overview(sweep),
+                                              ["lr", "seed", "loss"]).table_columns]
+    assert "width" not in fields and "seed" in fields and "lr" in fields

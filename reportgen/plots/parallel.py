@@ -233,7 +233,8 @@ def constant_params(sweep: Sweep) -> dict[str, str]:
 def choose_axes(sweep: Sweep, requested: tuple[str, ...] | None,
                 order: list[str] | None = None) -> list[str]:
     """`--axes` as given (checked), else every varying parameter — most important first when
-    an importance `order` is given, else in config order — then the metric."""
+    an importance `order` is given, else in config order; replicates (seeds, folds) last —
+    then the metric."""
     if requested:
         known = set(sweep.runs.columns)
         unknown = [a for a in requested if a not in known]
@@ -248,6 +249,8 @@ def choose_axes(sweep: Sweep, requested: tuple[str, ...] | None,
     if order:
         rank = {name: i for i, name in enumerate(order)}
         params.sort(key=lambda p: rank.get(p, len(rank)))
+    replicate = {s.name for s in sweep.space.params if s.replicate}
+    params.sort(key=lambda p: p in replicate)  # stable: the order above holds otherwise
     return params + [sweep.metric.name]
 
 
