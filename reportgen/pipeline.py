@@ -75,7 +75,7 @@ def gather(config: ReportConfig) -> Gathered:
 
 def pick_sweeps(loaded: list[LoadedSweep], wanted: tuple[str, ...]) -> list[LoadedSweep]:
     """The sweeps `--sweep` names, by id or name, in the order given."""
-    out = []
+    out: list[LoadedSweep] = []
     for want in wanted:
         found = [s for s in loaded if want in (s.sweep_id, s.name)]
         if not found:

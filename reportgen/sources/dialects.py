@@ -235,6 +235,8 @@ def _is_wandb_dump(cols: set[str]) -> bool:
 
 def _wandb_dump(table: pd.DataFrame, columns: list[str]) -> Reading:
     frame = table
+    config: list[str] | None
+    metrics: list[str] | None
     if {"config", "summary"} <= set(columns):  # W&B's docs: one dict per cell
         frame, columns, config, metrics = _expand_dicts(table, columns)
     elif any(c.startswith("config.") for c in columns):  # flattened with json_normalize
@@ -252,7 +254,7 @@ def _wandb_dump(table: pd.DataFrame, columns: list[str]) -> Reading:
     mapping = _first_wins(mapping)
     frame = frame.rename(columns=mapping)
     data = [c for c in columns if c not in mapping]
-    notes = []
+    notes: list[str] = []
     if config is None:
         start = summary_block_start(data, _typed_view(frame, data))
         if start is not None:
