@@ -244,6 +244,13 @@ def _space(params: list[str], config: dict[str, Any] | None, runs: pd.DataFrame,
             spec = infer_param(name, runs[name])
         elif spec.kind in ("categorical", "bool"):
             spec = _with_seen_levels(spec, runs[name], origin, warnings)
+        elif spec.distribution in ("log_uniform", "q_log_uniform") and spec.low and spec.high \
+                and spec.high / spec.low < 1.01:
+            warnings.append(
+                f"sweep config: parameters.{name} uses {spec.distribution}, whose min and max "
+                f"are natural-log exponents: the range is e^min … e^max = "
+                f"{spec.low:.6g} … {spec.high:.6g}; for bounds in value units W&B has "
+                "log_uniform_values")
         if name in replicates:  # a seed is a label, not a quantity: never a log axis
             spec = dataclasses.replace(spec, replicate=True, scale="linear")
         specs.append(spec)

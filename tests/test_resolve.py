@@ -105,3 +105,13 @@ def test_json_list_levels_match_whatever_their_spacing():
     sweep = resolve(loaded({"aug": ['["flip","crop"]', "[]"], "loss": [1.0, 2.0]}),
                     ReportConfig(sweep_config=config))
     assert sweep.warnings == ()  # both values are declared levels
+
+
+def test_v1_log_uniform_bounds_that_look_like_values_are_warned_about():
+    config = {"metric": {"name": "loss"},
+              "parameters": {"lr": {"distribution": "log_uniform", "min": 1e-4, "max": 1e-3}}}
+    sweep = resolve(loaded({"lr": [1.0002, 1.0005, 1.0008], "loss": [0.3, 0.2, 0.1]}),
+                    ReportConfig(sweep_config=config))
+    assert sweep.space.get("lr").low == pytest.approx(1.0001, abs=1e-6)
+    assert any("natural-log exponents" in w and "log_uniform_values" in w
+               for w in sweep.warnings)
