@@ -87,3 +87,18 @@ def test_records_spanning_blocks_and_runs_without_sweep(tmp_path):
 def test_folders_without_runs_are_declined(tmp_path):
     assert wandb_offline.load(str(tmp_path)) is None
     assert wandb_offline.load("demo:random") is None
+
+
+def test_the_sweep_agents_own_config_files_name_the_parameters(offline_sweeps, tmp_path):
+    """`wandb agent` writes `wandb/sweep-ID/config-RUN.yaml` with the keys the sweep set; a
+    script's other config keys (here `seed`, `dropout`) are then not parameters."""
+    root = tmp_path / "wandb"
+    shutil.copytree(offline_sweeps, root)
+    agent = root / "sweep-swpaaa1"
+    agent.mkdir()
+    (agent / "config-abc.yaml").write_text(
+        "wandb_version: 1\n\nlr:\n  value: 0.001\noptim:\n  value:\n    name: adam\n")
+    sweeps = load_source(str(root))
+    assert sweeps[0].param_names == ["lr", "optim.name"]
+    assert any("the keys the sweep agent set" in n for n in sweeps[0].notes)
+    assert sweeps[1].param_names == ["lr", "optim.name", "dropout", "seed"]  # no agent files

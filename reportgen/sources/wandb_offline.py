@@ -71,7 +71,26 @@ def load(source: str) -> list[LoadedSweep] | None:
         histories[row["run_id"]] = history
     if not rows:
         raise SourceError(f"{path}: none of the {len(files)} .wandb files holds a readable run")
-    return _group(path, rows, histories, warnings)
+    agent_keys = {p.parent.name.removeprefix("sweep-"): _agent_keys(p.parent)
+                  for p in {f.parent.parent for f in files}
+                  for p in p.glob("sweep-*/config-*.yaml")}
+    return _group(path, rows, histories, warnings, agent_keys)
+
+
+def _agent_keys(folder: Path) -> list[str]:
+    """The config keys a W&B sweep agent set for its runs: `wandb/sweep-ID/config-RUN.yaml`
+    holds `{key: {value: ...}}` for each parameter of the sweep (read from a few runs)."""
+    import yaml
+
+    keys: list[str] = []
+    for file in sorted(folder.glob("config-*.yaml"))[:5]:
+        try:
+            data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if isinstance(data, dict):
+            keys += [str(k) for k in data if k not in ("wandb_version", "_wandb")]
+    return list(dict.fromkeys(keys))
 
 
 def interpret(records: list[Any], file: Path) -> tuple[dict[str, Any] | None, dict[str, list]]:
@@ -155,8 +174,8 @@ def _history_value(item: Any) -> Any:
     return None
 
 
-def _group(path: Path, rows: list[dict], histories: dict[str, dict], warnings: list[str]
-           ) -> list[LoadedSweep]:
+def _group(path: Path, rows: list[dict], histories: dict[str, dict], warnings: list[str],
+           agent_keys: dict[str, list[str]] | None = None) -> list[LoadedSweep]:
     by_sweep: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_sweep[row["sweep"] or NO_SWEEP].append(row)
@@ -178,6 +197,11 @@ def _group(path: Path, rows: list[dict], histories: dict[str, dict], warnings: l
         name = real_id or path.resolve().name
         crashed = int((runs["state"] == "crashed").sum())
         notes = [f"read {len(runs)} W&B run files from {path}"]
+        agent = (agent_keys or {}).get(sweep_id)
+        if agent:  # the agent's own record of what the sweep set: the parameters
+            params = [p for p in params if any(p == k or p.startswith(f"{k}.") for k in agent)]
+            notes.append(f"parameters: the keys the sweep agent set (sweep-{sweep_id}/"
+                         "config-*.yaml)")
         if crashed:
             notes.append(f"{crashed} run(s) have no exit record and no change for "
                          f"{STALE_SECONDS // 60} min: counted as crashed")
