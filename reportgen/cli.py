@@ -99,7 +99,8 @@ def source_options(command):  # type: ignore[no-untyped-def]
                      help="Seconds to wait for each W&B request."),
         click.option("--history", is_flag=True,
                      help="Also fetch each W&B run's metric history (best value over the run)."),
-        click.option("-q", "--quiet", is_flag=True, help="No progress bar or fetch summary."),
+        click.option("-q", "--quiet", is_flag=True,
+                     help='No progress bar, fetch summary, "Read ... as" or "wrote" line.'),
     ]
     for option in reversed(options):
         command = option(command)
