@@ -97,6 +97,9 @@ def resolve(loaded: LoadedSweep, options: ReportConfig) -> Sweep:
     left_out = tuple((c, why) for c, why in roles.left_out if c not in params
                      and c != metric.name)
     varying = sum(varies(spec, runs[spec.name]) for spec in space.params)
+    repeats = _repeats(runs, [s.name for s in space.params if not s.replicate])
+    if repeats:
+        notes.append(repeats)
     reading = Reading(loaded.dialect, metric_why, goal_why, params_why, left_out, replicates,
                       varying)
     return Sweep(
@@ -108,6 +111,20 @@ def resolve(loaded: LoadedSweep, options: ReportConfig) -> Sweep:
         notes=tuple(notes), where=options.where,
         reading=reading,
     )
+
+
+def _repeats(runs: pd.DataFrame, params: list[str]) -> str | None:
+    """Runs that repeat a configuration (same values of every parameter but replicates) are
+    replicates of it: say how many configurations the runs hold."""
+    if not params or len(runs) < 2:
+        return None
+    keys = runs[params].astype(str)
+    distinct = len(keys.drop_duplicates())
+    if distinct == len(runs):
+        return None
+    return (f"{len(runs):,} runs hold {distinct:,} distinct configurations (apart from "
+            f"replicates): about {len(runs) / distinct:.1f} runs each; runs that repeat a "
+            "configuration are replicates of it")
 
 
 def _metric(loaded: LoadedSweep, runs: pd.DataFrame, config: dict[str, Any] | None,

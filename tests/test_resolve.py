@@ -115,3 +115,15 @@ def test_v1_log_uniform_bounds_that_look_like_values_are_warned_about():
     assert sweep.space.get("lr").low == pytest.approx(1.0001, abs=1e-6)
     assert any("natural-log exponents" in w and "log_uniform_values" in w
                for w in sweep.warnings)
+
+
+def test_repeated_configurations_are_noted_as_replicates():
+    data = {"opt": ["a", "b"] * 6, "seed": [1, 1, 2, 2, 3, 3] * 2,
+            "loss": [float(i) for i in range(12)]}
+    sweep = resolve(loaded(data), ReportConfig())
+    assert sweep.reading.replicates == ("seed",)
+    assert any(n.startswith("12 runs hold 2 distinct configurations (apart from replicates)")
+               for n in sweep.notes)
+    unique = resolve(loaded({"x": [float(i) for i in range(12)],
+                             "loss": [1.0] * 11 + [2.0]}), ReportConfig())
+    assert not any("distinct configurations" in n for n in unique.notes)
