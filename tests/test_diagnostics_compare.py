@@ -36,7 +36,18 @@ def test_sweeps_of_another_metric_are_left_out_and_one_sweep_is_no_comparison():
                        {"x": {"min": 0.0, "max": 1.0}}, metric="acc", goal="maximize")
     info = comparison([a, b, other], [analyse(a), analyse(b), analyse(other)])
     assert info.names == ("a", "b") and info.left_out == ("s",)
+    assert info.left_out_why == ("another metric",)
     assert comparison([a], [analyse(a)]) is None
+
+
+def test_a_sweep_of_a_few_runs_is_not_compared():
+    a, b = sweep(np.linspace(2, 1, 12), "a"), sweep(np.linspace(2, 1, 12), "b")
+    lone = sweep(np.array([0.5, 0.7]), "(no sweep)")
+    info = comparison([a, b, lone], [analyse(a), analyse(b), analyse(lone)])
+    assert info.names == ("a", "b") and info.budget == 12
+    assert info.left_out == ("(no sweep)",)
+    assert info.left_out_why == ("fewer than 5 runs with a value",)
+    assert comparison([a, lone], [analyse(a), analyse(lone)]) is None
 
 
 def test_report_of_several_sweeps_has_a_comparison(cli, tmp_path):

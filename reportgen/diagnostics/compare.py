@@ -15,6 +15,8 @@ from reportgen.formatting import fmt_number
 from reportgen.model import Sweep
 
 TARGETS = 31
+#: A sweep with fewer evaluated runs is not compared: a curve of a few runs says nothing.
+MIN_COMPARED = 5
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,8 @@ class ComparisonInfo:
     best_at_budget: tuple[float | None, ...]
     values: tuple[np.ndarray, ...]  # evaluated runs' values, metric units
     config_diff: tuple[tuple[str, tuple[Any, ...]], ...]  # (key, value per sweep)
-    left_out: tuple[str, ...] = ()  # sweeps with another metric
+    left_out: tuple[str, ...] = ()  # sweeps not compared: another metric, or too few runs
+    left_out_why: tuple[str, ...] = ()  # the reason for each, in the same order
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
     def to_json(self) -> dict[str, Any]:
@@ -47,7 +50,10 @@ def comparison(sweeps: list[Sweep], analyses: list[Diagnostics]) -> ComparisonIn
     if len(sweeps) < 2:
         return None
     first = sweeps[0].metric
-    keep = [i for i, s in enumerate(sweeps) if s.metric == first]
+    why = {i: "another metric" for i, s in enumerate(sweeps) if s.metric != first}
+    why.update({i: f"fewer than {MIN_COMPARED} runs with a value" for i, d in enumerate(analyses)
+                if i not in why and d.prep.n_evaluated < MIN_COMPARED})
+    keep = [i for i in range(len(sweeps)) if i not in why]
     if len(keep) < 2:
         return None
     chosen = [sweeps[i] for i in keep]
@@ -73,7 +79,7 @@ def comparison(sweeps: list[Sweep], analyses: list[Diagnostics]) -> ComparisonIn
     info = ComparisonInfo(
         tuple(s.name for s in chosen), first.name, first.goal, budget, curves, tuple(ecdfs),
         tuple(aucs), tuple(bests), values, config_diff(chosen),
-        tuple(s.name for s in sweeps if s.metric != first))
+        tuple(sweeps[i].name for i in sorted(why)), tuple(why[i] for i in sorted(why)))
     return ComparisonInfo(**{**info.__dict__, "findings": tuple(_findings(info))})
 
 

@@ -230,4 +230,5 @@ def comparison_context(info: ComparisonInfo) -> ComparisonView:
     ) if info.config_diff else None
     return ComparisonView(info.names, info.metric,
                           tuple((f.severity, f.message) for f in info.findings), table, diff,
-                          info.left_out)
+                          tuple(f"{n} ({why})" for n, why in zip(info.left_out,
+                                                                 info.left_out_why)))
