@@ -181,10 +181,16 @@ def _config_from_space(sweep: Sweep) -> dict[str, Any]:
 
 
 def _set_body(params: dict[str, Any], name: str, body: dict[str, Any]) -> None:
+    """Nest `a.b` as `a: {parameters: {b: ...}}`; where `a` is a parameter itself (some runs
+    logged `a`, others `a.b`), keep `a.b` as one flat key beside it."""
     parts = name.split(".")
     node = params
-    for part in parts[:-1]:
-        node = node.setdefault(part, {"parameters": {}})["parameters"]
+    for i, part in enumerate(parts[:-1]):
+        child = node.setdefault(part, {"parameters": {}})
+        if not isinstance(child.get("parameters"), dict):
+            node[".".join(parts[i:])] = body
+            return
+        node = child["parameters"]
     node[parts[-1]] = body
 
 
@@ -193,12 +199,13 @@ def _body(config: dict[str, Any], name: str) -> dict[str, Any] | None:
     node = config.get("parameters") or {}
     parts = name.split(".")
     for i, part in enumerate(parts):
-        if part not in node or not isinstance(node[part], dict):
-            joined = ".".join(parts[i:])  # a flat key that itself holds dots
-            return node.get(joined) if isinstance(node.get(joined), dict) else None
+        child = node.get(part)
         if i == len(parts) - 1:
-            return node[part]
-        node = node[part].get("parameters") or {}
+            return child if isinstance(child, dict) else None
+        if not isinstance(child, dict) or not isinstance(child.get("parameters"), dict):
+            flat = node.get(".".join(parts[i:]))  # a flat key that itself holds dots
+            return flat if isinstance(flat, dict) else None
+        node = child["parameters"]
     return None
 
 

@@ -119,3 +119,18 @@ def test_a_seed_is_a_replicate_never_narrowed_even_when_it_seems_to_matter():
     assert p.config["parameters"]["seed"] == {"values": [1, 10, 100, 1000, 10000]}
     change = next(c for c in p.changes if c.param == "seed")
     assert change.old == change.new and "replicate" in change.reason
+
+
+def test_a_parameter_that_is_also_the_prefix_of_another_gets_a_valid_config():
+    """Some runs logged `model` as text, others `model.depth`: both are parameters."""
+    rng = np.random.default_rng(8)
+    n = 30
+    sweep = make_sweep({"model": rng.choice(["small", "big"], n),
+                        "model.depth": rng.integers(1, 9, n).astype(float),
+                        "loss": rng.random(n)})
+    assert sweep.param_names == ["model", "model.depth"]
+    p = proposal_for(sweep)
+    params = p.config["parameters"]
+    assert params["model"]["values"] and "model.depth" in params
+    assert schema_violations_from_proposed_config(p.config) == []
+    assert "model.depth" in {c.param for c in p.changes}
