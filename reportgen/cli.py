@@ -57,6 +57,8 @@ def _command_line() -> str:
 
 def _is_folder(output: str) -> bool:
     """`-o` names a folder when it ends in a slash or is an existing folder."""
+    if not output.strip():
+        raise click.BadParameter("needs a file or folder name", param_hint="'-o'")
     return output.endswith(("/", os.sep)) or Path(output).is_dir()
 
 
@@ -183,13 +185,17 @@ def suggest(output: str, **source: Any) -> None:
 
     def run() -> None:
         from reportgen.errors import ConfigError
-        from reportgen.pipeline import file_name, propose
-        from reportgen.render.html import check_folder, check_writable, write_atomic
+        from reportgen.output import check_outputs, write_all
+        from reportgen.pipeline import file_name, inputs, propose
+        from reportgen.render.html import check_folder
 
         folder = _is_folder(output)
         target = Path(output)
-        (check_folder if folder else check_writable)(target)
         config = _config(target, **source)
+        if folder:
+            check_folder(target)
+        else:
+            check_outputs({"-o": target}, inputs(config))
         proposals, gathered = propose(config)
         if len(proposals) != 1:
             names = ", ".join(s.sweep_id or s.name for s, _ in proposals)
@@ -198,7 +204,9 @@ def suggest(output: str, **source: Any) -> None:
         sweep, proposal = proposals[0]
         _tell([sweep], gathered.skipped, source["quiet"])
         written = target / file_name([sweep], ".yaml") if folder else target
-        write_atomic(written, proposal.yaml())
+        if folder:
+            check_outputs({"-o": written}, inputs(config))
+        write_all([(written, proposal.yaml())])
         changed = [c.param for c in proposal.changes if c.old != c.new]
         if not source["quiet"]:
             what = ", ".join(changed) if changed else "nothing narrowed"

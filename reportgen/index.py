@@ -123,14 +123,18 @@ def build_index(folder: Path, output: Path | None = None, deterministic: bool = 
                 command: str | None = None) -> IndexResult:
     """Scan `folder` and write the index page (default FOLDER/index.html), atomically."""
     from reportgen import __version__
+    from reportgen.output import check_output, write_all
     from reportgen.pipeline import stamp
-    from reportgen.render.html import check_writable, render_index, write_atomic
+    from reportgen.render.html import render_index
 
     folder = Path(folder)
     output = Path(output) if output is not None else folder / "index.html"
     if not folder.is_dir():
         raise OutputError(f"cannot index {folder}: no such folder")
-    check_writable(output)
+    check_output(output, "-o")
+    if output.is_file() and _DATA.search(output.read_text(encoding="utf-8", errors="replace")):
+        raise OutputError(f"refusing to write the index over {output}: it is a report; choose "
+                          "another file name")
     entries, skipped = scan(folder, output)
     # newest first, then by file and sweep: the same folder gives the same page
     entries.sort(key=lambda e: (e.report, e.sweep))
@@ -141,5 +145,5 @@ def build_index(folder: Path, output: Path | None = None, deterministic: bool = 
         reports=len({e.report for e in entries}), folder=str(folder), version=__version__,
         generated_at=stamp(deterministic),
         command=command or "reportgen index (through the Python API)")
-    write_atomic(output, html)
+    write_all([(output, html)])
     return IndexResult(output, tuple(entries), tuple(skipped))

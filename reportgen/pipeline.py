@@ -86,19 +86,20 @@ def pick_sweeps(loaded: list[LoadedSweep], wanted: tuple[str, ...]) -> list[Load
 
 
 def build_report(config: ReportConfig) -> BuildResult:
-    from reportgen.render.html import check_folder, check_writable, write_atomic
+    from reportgen.output import check_outputs, write_all
+    from reportgen.render.html import check_folder
 
     if config.output_is_folder:
         check_folder(config.output)
-    for path in (None if config.output_is_folder else config.output, config.json_path,
-                 config.summary_md):
-        if path is not None:
-            check_writable(path)  # fail before the work, and never leave half the outputs
+    outputs = {"-o": None if config.output_is_folder else config.output,
+               "--json": config.json_path, "--summary-md": config.summary_md}
+    check_outputs(outputs, inputs(config))  # before the work: never over an input or another
     gathered = gather(config)
     sweeps = gathered.sweeps
     if config.output_is_folder:
         config = dataclasses.replace(config, output=config.output / file_name(sweeps, ".html"),
                                      output_is_folder=False)
+        check_outputs({**outputs, "-o": config.output}, inputs(config))
     analyses = [analyse(s, config.top_fraction) for s in sweeps]
     proposals = [suggest(s, d) for s, d in zip(sweeps, analyses)]
     compared = comparison(sweeps, analyses)
@@ -113,14 +114,20 @@ def build_report(config: ReportConfig) -> BuildResult:
     data_json = doc.to_json(data)
     html = _page(sweeps, analyses, proposals, anchors, compared, config, generated_at, made_by,
                  data_json, gathered.skipped)
+    files = [(config.output, html)]
     if config.json_path is not None:
-        write_atomic(config.json_path, data_json)
+        files.append((config.json_path, data_json))
     if config.summary_md is not None:
         from reportgen.render.markdown import summary_markdown
 
-        write_atomic(config.summary_md, summary_markdown(sweeps, analyses, generated_at))
-    write_atomic(config.output, html)
+        files.append((config.summary_md, summary_markdown(sweeps, analyses, generated_at)))
+    write_all(files)  # every output, or none
     return BuildResult(config.output, tuple(sweeps), data, tuple(gathered.skipped))
+
+
+def inputs(config: ReportConfig) -> list[str]:
+    """The files a command reads: its table sources and its sweep config."""
+    return [*config.sources, *([config.sweep_config_path] if config.sweep_config_path else [])]
 
 
 def file_name(sweeps: list[Sweep], suffix: str) -> str:

@@ -1,9 +1,7 @@
-"""The HTML page: one Jinja environment (autoescape on), Bokeh inline, atomic writes."""
+"""The HTML page: one Jinja environment (autoescape on), Bokeh inline; the output folder."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import jinja2
@@ -41,15 +39,6 @@ def render_index(**context: object) -> str:
     return env.get_template("index.html.jinja2").render(css=css, **context)
 
 
-def check_writable(path: Path) -> None:
-    """The folder of `path` exists and `path` is not a folder."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise OutputError(f"cannot write {path}: folder {path.parent} does not exist")
-    if path.is_dir():
-        raise OutputError(f"cannot write {path}: it is a folder; give a file name")
-
-
 def check_folder(folder: Path) -> None:
     """An output folder: made if missing (its parent must exist), never a file."""
     folder = Path(folder)
@@ -63,20 +52,3 @@ def check_folder(folder: Path) -> None:
             folder.mkdir()
         except OSError as exc:
             raise OutputError(f"cannot make folder {folder}: {exc.strerror or exc}") from None
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write next to `path` then rename: a reader never sees half a file."""
-    path = Path(path)
-    check_writable(path)
-    directory = path.parent
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        if "tmp" in locals() and os.path.exists(tmp):
-            os.unlink(tmp)
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
