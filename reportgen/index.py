@@ -5,6 +5,7 @@ with the reason."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -90,8 +91,15 @@ def _read(path: Path, relative: Path, index_folder: Path) -> tuple[list[Entry], 
     for sweep in data["sweeps"]:
         if not isinstance(sweep, dict):
             return [], "its reportgen-data block has a sweep that is not an object"
-        metric = sweep.get("metric") or {}
-        best = (sweep.get("best_run") or {}).get("value")
+        metric, best_run, counts = (sweep.get(k) or {} for k in ("metric", "best_run", "counts"))
+        if not all(isinstance(v, dict) for v in (metric, best_run, counts)):
+            return [], "its reportgen-data block has a sweep whose metric, best run or counts " \
+                       "is not an object"
+        runs = counts.get("total")
+        if runs is not None and (not isinstance(runs, int) or isinstance(runs, bool)
+                                 or runs < 0):
+            return [], f"its reportgen-data block counts {runs!r} runs for a sweep"
+        best = best_run.get("value")
         anchor = sweep.get("anchor")
         entries.append(Entry(
             report=relative.as_posix(),
@@ -99,13 +107,24 @@ def _read(path: Path, relative: Path, index_folder: Path) -> tuple[list[Entry], 
             sweep=str(sweep.get("name", "?")), sweep_id=sweep.get("sweep_id"),
             source=str(sweep.get("source", "")), metric=str(metric.get("name", "")),
             goal=str(metric.get("goal", "")),
-            best=float(best) if isinstance(best, (int, float)) else None,
-            runs=(sweep.get("counts") or {}).get("total"),
+            best=_finite(best),
+            runs=runs,
             strategy=str((sweep.get("strategy") or {}).get("inferred") or "–"),
             generated_at=str(data.get("generated_at", ""))))
     if not entries:
         return [], "its reportgen-data block lists no sweep"
     return entries, None
+
+
+def _finite(value: object) -> float | None:
+    """A number the page can show, or None (text, true/false, too large, not finite)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _relative_link(path: Path, index_folder: Path) -> str:

@@ -94,6 +94,7 @@ def build_report(config: ReportConfig) -> BuildResult:
     outputs = {"-o": None if config.output_is_folder else config.output,
                "--json": config.json_path, "--summary-md": config.summary_md}
     check_outputs(outputs, inputs(config))  # before the work: never over an input or another
+    generated_at = stamp(config.deterministic)
     gathered = gather(config)
     sweeps = gathered.sweeps
     if config.output_is_folder:
@@ -103,7 +104,6 @@ def build_report(config: ReportConfig) -> BuildResult:
     analyses = [analyse(s, config.top_fraction) for s in sweeps]
     proposals = [suggest(s, d) for s, d in zip(sweeps, analyses)]
     compared = comparison(sweeps, analyses)
-    generated_at = stamp(config.deterministic)
     anchors = sweep_anchors(sweeps)
     made_by = provenance(config.command, config.sources)
     data = doc.document([doc.sweep_entry(s, d, p, a) for s, d, p, a in
@@ -253,8 +253,12 @@ def _log_metric(values) -> bool:  # type: ignore[no-untyped-def]
 def stamp(deterministic: bool) -> str:
     """UTC now; under --deterministic SOURCE_DATE_EPOCH (reproducible builds) or the epoch."""
     if deterministic:
-        stamp = datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")),
-                                       tz=timezone.utc)
+        given = os.environ.get("SOURCE_DATE_EPOCH", "0")
+        try:
+            stamp = datetime.fromtimestamp(int(given.strip()), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise ConfigError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC "
+                              f"(e.g. 1767225600), not {given[:40]!r}") from None
     else:
         stamp = datetime.now(timezone.utc).replace(microsecond=0)
     return stamp.strftime("%Y-%m-%d %H:%M:%S UTC")
