@@ -1,0 +1,118 @@
+"""Bad input a careless or hostile user gives: one `Error:` line naming the input, exit 1, and
+no file written; never a traceback, an internal error or a hang."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+CSV = ('"Name","State","lr","val_loss"\n'
+       + "".join(f'"r{i}","finished","{0.1 * (i + 1):.1f}","{1 / (i + 1):.4f}"\n'
+                 for i in range(12)))
+BOMB = "".join(f"l{k}: &l{k} [{', '.join([f'*l{k - 1}' if k else 'x'] * 10)}]\n"
+               for k in range(9)) + "description: *l8\n"
+LR = "parameters: {lr: {min: 0.1, max: 1.2}}\n"
+
+CONFIGS = {
+    "metric as text": ("metric: val_loss\n" + LR, "metric must be a mapping"),
+    "metric name a list": ("metric: {name: [a, b]}\n" + LR, "metric.name must be the metric"),
+    "goal unknown": ("metric: {name: val_loss, goal: up}\n" + LR, "metric.goal must be"),
+    "binary value": ("blob: !!binary aGVsbG8=\n" + LR, "a binary value is no JSON"),
+    "set value": ("blob: !!set {a, b}\n" + LR, "a set value is no JSON"),
+    "probabilities of text": ("parameters: {lr: {values: [0.1, 0.2], probabilities: [a, b]}}\n",
+                              "parameters.lr.probabilities must list one number per value"),
+    "negative probability": ("parameters: {lr: {values: [1, 2], probabilities: [-1, 2]}}\n",
+                             "parameters.lr.probabilities"),
+    "v1 log bound overflows": ("parameters: {lr: {distribution: log_uniform, min: 1, "
+                               "max: 1000}}\n", "e^1000 overflows"),
+    "range overflows": ("parameters: {lr: {min: -1.0e308, max: 1.0e308}}\n",
+                        "their difference overflows"),
+    "integer of 5,000 digits": ("parameters: {lr: {min: 0, max: " + "9" * 5000 + "}}\n",
+                                "cannot read"),
+    "integer of 400 digits": ("parameters: {lr: {min: 0, max: " + "9" * 400 + "}}\n",
+                              "parameters.lr.max must be a finite number"),
+    "negative sigma": ("parameters: {lr: {distribution: normal, sigma: -1}}\n",
+                       "sigma must be positive"),
+    "q of zero": ("parameters: {lr: {distribution: q_uniform, min: 0, max: 1, q: 0}}\n",
+                  "q must be a positive number"),
+    "alias bomb": (BOMB + LR, "expands to more than 100,000 values"),
+    "alias bomb as levels": (BOMB.replace("description: *l8\n", "")
+                             + "parameters:\n  lr: {values: *l8}\n",
+                             "expands to more than 100,000 values"),
+    "too many levels": ("parameters: {lr: {values: [" + ", ".join(map(str, range(10_001)))
+                        + "]}}\n", "lists 10,001 values"),
+    "nested too deep": ("parameters: {lr: " + "[" * 5000 + "]" * 5000 + "}\n", "sweep config"),
+}
+
+
+@pytest.mark.parametrize("text, message", CONFIGS.values(), ids=CONFIGS.keys())
+def test_a_bad_sweep_config_is_one_error_line(cli, tmp_path, text, message):
+    runs = tmp_path / "runs.csv"
+    runs.write_text(CSV)
+    config = tmp_path / "sweep.yaml"
+    config.write_text(text)
+    result = cli("build", runs, "--sweep-config", config, "-o", tmp_path / "r.html")
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], lines
+    assert "internal error" not in lines[0] and str(config) in lines[0]
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_dates_names_and_numbers_in_a_config_are_read_as_their_text(cli, tmp_path):
+    runs = tmp_path / "runs.csv"
+    runs.write_text(CSV)
+    config = tmp_path / "sweep.yaml"
+    config.write_text("name: 2026-03-02\ndescription: started 2026-03-02T10:00:00\n"
+                      "metric: {name: val_loss}\nparameters:\n  lr: {min: 0.1, max: 1.2}\n"
+                      "  day: {value: 2026-01-01}\n")
+    js = tmp_path / "r.json"
+    result = cli("build", runs, "--sweep-config", config, "-o", tmp_path / "r.html", "--json",
+                 js, "-q")
+    assert result.exit_code == 0, result.output
+    sweep = json.loads(js.read_text())["sweeps"][0]
+    assert sweep["name"] == "2026-03-02" and sweep["config"]["parameters"]["day"] == {
+        "value": "2026-01-01"}
+    config.write_text("name: 12345\nmetric: {name: val_loss}\n" + LR)
+    result = cli("build", runs, "--sweep-config", config, "-o", tmp_path / "r.html", "--json",
+                 js, "-q")
+    assert result.exit_code == 0 and json.loads(js.read_text())["sweeps"][0]["name"] == "12345"
+
+
+def test_a_config_that_is_not_utf8_is_one_error_line(cli, tmp_path):
+    runs = tmp_path / "runs.csv"
+    runs.write_text(CSV)
+    config = tmp_path / "sweep.yaml"
+    config.write_bytes("name: caf\xe9\n".encode("latin-1") + LR.encode())
+    result = cli("build", runs, "--sweep-config", config, "-o", tmp_path / "r.html")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: sweep config {config} is not UTF-8 text: save it " \
+                                    "as UTF-8"
+
+
+@pytest.mark.parametrize("value", ["yesterday", "1e3", "99999999999999999999", ""])
+def test_a_bad_source_date_epoch_is_one_error_line(cli, tmp_path, monkeypatch, value):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    result = cli("build", "demo:grid", "-o", tmp_path / "r.html", "--deterministic")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: SOURCE_DATE_EPOCH must be whole seconds since "
+                                    "1970-01-01 UTC")
+    assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("total", ['"12"', "null", "[1]", "true", "-3"])
+def test_the_index_skips_a_report_whose_counts_are_not_a_number(cli, tmp_path, total):
+    good = tmp_path / "good.html"
+    assert cli("build", "demo:grid", "-o", good, "-q").exit_code == 0
+    text = good.read_text()
+    bad = tmp_path / "bad.html"
+    bad.write_text(text.replace('"total": 24', f'"total": {total}', 1))
+    assert bad.read_text() != text
+    result = cli("index", tmp_path)
+    assert result.exit_code == 0, result.output
+    if total == "null":  # a missing count is shown as unknown, the report still listed
+        assert "Skipped" not in result.stderr
+    else:
+        assert "Skipped bad.html: its reportgen-data block counts" in result.stderr
+    assert "good.html" in (tmp_path / "index.html").read_text()
