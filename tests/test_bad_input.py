@@ -116,3 +116,61 @@ def test_the_index_skips_a_report_whose_counts_are_not_a_number(cli, tmp_path, t
     else:
         assert "Skipped bad.html: its reportgen-data block counts" in result.stderr
     assert "good.html" in (tmp_path / "index.html").read_text()
+
+
+def _table(path, lr=None, loss=None, runtime=None):
+    rows = ['"Name","State","Runtime","lr","opt","val_loss"']
+    for i in range(12):
+        rows.append(f'"r{i}","finished","{(runtime or {}).get(i, 60)}",'
+                    f'"{(lr or {}).get(i, 0.1 * (i + 1))}","{"ab"[i % 2]}",'
+                    f'"{(loss or {}).get(i, 1 / (i + 1))}"')
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+NUMBERS = {
+    "infinite parameter": ({"lr": {3: "inf", 4: "-Infinity"}},
+                           "column 'lr' in {path} has 2 infinite or huge value(s)"),
+    "5,000-digit parameter": ({"lr": {3: "9" * 5000}},
+                              "column 'lr' in {path} has 1 infinite or huge value(s)"),
+    "huge metric": ({"loss": {3: "1e308", 5: "-1.5e305"}},
+                    "column 'val_loss' in {path} has 2 infinite or huge value(s)"),
+    "runtime of 1e20 s": ({"runtime": {2: "1e20"}}, "{path}: 1 runtime(s) are negative or "
+                                                    "longer than 1e+09 s"),
+}
+
+
+@pytest.mark.parametrize("values, warning", NUMBERS.values(), ids=NUMBERS.keys())
+def test_infinite_and_huge_numbers_are_read_as_missing_with_a_warning(cli, tmp_path, values,
+                                                                      warning):
+    path = _table(tmp_path / "runs.csv", **values)
+    js = tmp_path / "r.json"
+    result = cli("build", path, "-o", tmp_path / "r.html", "--json", js, "-q")
+    assert result.exit_code == 0, result.output
+    assert f"Warning: {warning.format(path=path)}" in result.stderr
+    sweep = json.loads(js.read_text())["sweeps"][0]
+    assert any(warning.format(path=path) in w for w in sweep["warnings"])  # shown in the report
+
+
+def test_json_with_huge_integers_deep_nesting_and_lone_surrogates(cli, tmp_path):
+    runs = [{"name": f"r{i}", "lr": 0.1 * (i + 1), "val_loss": 1 / (i + 1)} for i in range(12)]
+    big = tmp_path / "big.json"
+    text = json.dumps(runs).replace('"lr": 0.30000000000000004', '"lr": 1' + "0" * 400, 1)
+    big.write_text(text)
+    result = cli("build", big, "-o", tmp_path / "a.html", "-q")
+    assert result.exit_code == 0 and "column 'lr'" in result.stderr
+    deep = tmp_path / "deep.json"
+    deep.write_text(json.dumps(runs)[:-1] + ', {"name": "x", "lr": ' + "[" * 100_000
+                    + "]" * 100_000 + "}]")
+    result = cli("build", deep, "-o", tmp_path / "b.html")
+    assert result.exit_code == 1 and result.stderr.strip() == (
+        f"Error: {deep} nests deeper than reportgen reads: a runs table holds one object per run")
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps(runs).replace('"r2"', '"bad\\ud800name"'))
+    result = cli("build", odd, "-o", tmp_path / "c.html", "-q")
+    assert result.exit_code == 0, result.output
+    assert "bad\ufffdname" in (tmp_path / "c.html").read_text(encoding="utf-8")
+    lines = tmp_path / "runs.jsonl"
+    lines.write_text("\n".join(json.dumps(r) for r in runs[:5]) + "\n{broken\n")
+    result = cli("build", lines, "-o", tmp_path / "d.html")
+    assert result.stderr.strip().startswith(f"Error: {lines} is not valid JSON Lines (line 6: ")

@@ -21,6 +21,7 @@ SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl",
 #: The group of runs that a table with a `Sweep` column lists without a sweep.
 NO_SWEEP = "(no sweep)"
 _PANEL = re.compile(r" - .+__(MIN|MAX)$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def load(source: str) -> list[LoadedSweep] | None:
@@ -88,18 +89,52 @@ def _read_json(path: Path, kind: str) -> pd.DataFrame:
     text = path.read_text(encoding="utf-8")
     try:
         if kind == "jsonl":
-            records = [json.loads(line) for line in text.splitlines() if line.strip()]
+            records = []
+            for number, line in enumerate(text.splitlines(), 1):
+                if line.strip():
+                    try:
+                        records.append(_json(line))
+                    except json.JSONDecodeError as exc:
+                        raise SourceError(f"{path} is not valid JSON Lines (line {number}: "
+                                          f"{exc.msg})") from None
         else:
-            records = json.loads(text)
+            records = _json(text)
     except json.JSONDecodeError as exc:
         raise SourceError(f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise SourceError(f"{path} nests deeper than reportgen reads: a runs table holds one "
+                          "object per run") from None
     if isinstance(records, dict):
         records = records.get("runs", records.get("data"))
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise SourceError(
             f"{path}: expected a list of run objects (or {{\"runs\": [...]}}), one per run"
         )
-    return pd.json_normalize(records, sep=".")
+    try:
+        return pd.json_normalize(records, sep=".")
+    except RecursionError:
+        raise SourceError(f"{path} nests deeper than reportgen reads") from None
+
+
+def _json(text: str) -> Any:
+    """JSON with integers beyond a float's range read as ±infinity (later read as missing,
+    with a warning), and lone surrogates (`"\\ud800"`) as U+FFFD: no value can stop a
+    report."""
+    return _no_surrogates(json.loads(text, parse_int=_int))
+
+
+def _int(text: str) -> int | float:
+    return int(text) if len(text) <= 18 else float(text)
+
+
+def _no_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _refuse_panel_export(path: Path, columns: list[str]) -> None:

@@ -16,6 +16,11 @@ _SPECIAL = {"nan": np.nan, "infinity": np.inf, "+infinity": np.inf, "-infinity":
 _BOOLS = {"true": True, "false": False}
 #: share of numeric cells above which stray strings in a column are read as missing values
 NUMERIC_SHARE = 0.8
+#: numbers beyond this size (and ±infinity) are read as missing: sums and ranges of them
+#: overflow, and no setting or metric takes them
+MAX_ABS = 1e300
+#: a runtime longer than this (about 32 years), or negative, is read as missing
+MAX_RUNTIME_S = 1e9
 
 
 def flatten(tree: dict[str, Any], prefix: str = "", atomic: Any = None) -> dict[str, Any]:
@@ -59,6 +64,11 @@ def finish_frame(frame: pd.DataFrame, data_columns: list[str], origin: str,
                else pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]"))
     created = pd.to_datetime(created, utc=True).reset_index(drop=True)
     runtime = _numbers(frame["runtime_s"]) if "runtime_s" in frame else np.full(n, np.nan)
+    bad = np.isfinite(runtime) & ((runtime < 0) | (runtime > MAX_RUNTIME_S)) | np.isinf(runtime)
+    if bad.any():
+        warnings.append(f"{origin}: {int(bad.sum())} runtime(s) are negative or longer than "
+                        f"{MAX_RUNTIME_S:.0e} s (e.g. {runtime[bad][0]:g}): read as missing")
+        runtime = np.where(bad, np.nan, runtime)
     if "finished_at" in frame:
         finished = _times(frame["finished_at"])
     else:
@@ -73,9 +83,8 @@ def finish_frame(frame: pd.DataFrame, data_columns: list[str], origin: str,
         if column in BASE_COLUMNS:
             continue
         values, warning = coerce_column(frame[column], column, origin)
-        cols[column] = values
-        if warning:
-            warnings.append(warning)
+        cols[column], extreme = _bounded(values, column, origin)
+        warnings.extend(w for w in (warning, extreme) if w)
     out = pd.DataFrame(cols, index=range(n))
     if "state" not in frame:
         warnings.append(f"{origin} has no state column: every run is counted as finished")
@@ -88,6 +97,20 @@ def finish_frame(frame: pd.DataFrame, data_columns: list[str], origin: str,
         )
         out = out[~dupes].reset_index(drop=True)
     return out, warnings
+
+
+def _bounded(values: Any, column: str, origin: str) -> tuple[Any, str | None]:
+    """±infinity and numbers beyond MAX_ABS read as missing, with a warning."""
+    if not isinstance(values, np.ndarray) or values.dtype.kind != "f":
+        return values, None
+    with np.errstate(invalid="ignore"):
+        bad = np.isinf(values) | (np.abs(values) > MAX_ABS)
+    if not bad.any():
+        return values, None
+    example = values[bad][0]
+    return np.where(bad, np.nan, values), (
+        f"column '{column}' in {origin} has {int(bad.sum())} infinite or huge value(s) (e.g. "
+        f"{example:g}): read as missing")
 
 
 def _text(series: pd.Series) -> pd.Series:
