@@ -102,3 +102,15 @@ def test_the_sweep_agents_own_config_files_name_the_parameters(offline_sweeps, t
     assert sweeps[0].param_names == ["lr", "optim.name"]
     assert any("the keys the sweep agent set" in n for n in sweeps[0].notes)
     assert sweeps[1].param_names == ["lr", "optim.name", "dropout", "seed"]  # no agent files
+
+
+def test_a_run_folder_copied_twice_is_read_once_with_a_warning(offline_sweeps, tmp_path):
+    root = tmp_path / "wandb"
+    shutil.copytree(offline_sweeps, root)
+    first = sorted(root.glob("*run-*"))[0]
+    shutil.copytree(first, root / f"offline-{first.name.removeprefix('offline-')}-copy")
+    sweeps = load_source(str(root))
+    assert sum(len(s.runs) for s in sweeps) == 20
+    run_id = first.name.rsplit("-", 1)[-1]
+    assert any(w.startswith(f"run {run_id} is in two folders") for s in sweeps
+               for w in s.warnings)

@@ -50,6 +50,7 @@ def load(source: str) -> list[LoadedSweep] | None:
     except ImportError:
         raise SourceError(f"{path}: reading W&B run files needs wandb: pip install wandb") from None
     rows, histories, warnings = [], {}, []
+    seen: dict[str, Path] = {}
     for file in files:
         try:
             result = read_records(file)
@@ -67,6 +68,11 @@ def load(source: str) -> list[LoadedSweep] | None:
         if row is None:
             warnings.append(f"{file} holds no run record: skipped")
             continue
+        if row["run_id"] in seen:  # a run folder copied (offline-run-* and run-*, say)
+            warnings.append(f"run {row['run_id']} is in two folders ({seen[row['run_id']].name} "
+                            f"and {file.parent.name}): kept the first")
+            continue
+        seen[row["run_id"]] = file.parent
         rows.append(row)
         histories[row["run_id"]] = history
     if not rows:
