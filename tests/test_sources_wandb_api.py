@@ -141,6 +141,27 @@ def test_offline_without_a_cache_and_a_corrupt_cache(backend, tmp_path):
     assert backend.count("Runs") == 2
 
 
+def test_a_cache_whose_runs_lack_keys_is_fetched_again_or_named_offline(backend, tmp_path):
+    import gzip
+    import json
+
+    with Server(backend) as url:
+        run_cli(url, tmp_path, "wandb://team/proj/abc123", "-o", "a.html")
+        cache = next((tmp_path / "cache").rglob("abc123.json.gz"))
+        doc = json.loads(gzip.decompress(cache.read_bytes()))
+        for run in doc["runs"]:
+            del run["config"]
+        cache.write_bytes(gzip.compress(json.dumps(doc).encode()))
+        offline = run_cli(url, tmp_path, "wandb://team/proj/abc123", "-o", "b.html",
+                          "--offline")
+        again = run_cli(url, tmp_path, "wandb://team/proj/abc123", "-o", "c.html")
+    assert offline.returncode == 1 and offline.stderr.splitlines() == [
+        f"Error: team/proj/abc123: the cached copy {cache} holds a run or a field of another "
+        "shape than reportgen writes; run without --offline"]
+    assert again.returncode == 0, again.stderr
+    assert "holds a run or a field of another shape" in again.stderr
+
+
 @pytest.mark.parametrize("mode, source, key, message", [
     ("ok", "wandb://team/proj/nope99", KEY,
      "Error: sweep team/proj/nope99 not found: check the entity, project and sweep id"),

@@ -56,7 +56,21 @@ def read(path: Path) -> dict[str, Any] | None:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(
             doc.get("runs"), list) or not isinstance(doc.get("sweep"), dict):
         raise CacheError(f"{path} is not a reportgen cache file of format {FORMAT}")
+    heads = ("entity", "project", "sweep_id", "fetched_at")
+    if not all(isinstance(doc.get(k), str) for k in heads) or not all(_is_run(r)
+                                                                    for r in doc["runs"]):
+        raise CacheError(f"{path} holds a run or a field of another shape than reportgen "
+                         "writes")
     return doc
+
+
+def _is_run(record: Any) -> bool:
+    """A run as `wandb_api._run_record` caches it."""
+    return (isinstance(record, dict) and isinstance(record.get("run_id"), str)
+            and isinstance(record.get("name"), str) and isinstance(record.get("config"), dict)
+            and isinstance(record.get("summary"), dict)
+            and isinstance(record.get("tags", []), list)
+            and (record.get("state") is None or isinstance(record["state"], str)))
 
 
 def write(path: Path, doc: dict[str, Any]) -> None:
