@@ -75,6 +75,12 @@ def main() -> None:
     """Turn the runs of hyperparameter sweeps into one self-contained HTML report."""
 
 
+def _not_nan(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if value != value:
+        raise click.BadParameter("must be a number of seconds, not nan")
+    return value
+
+
 def source_options(command):  # type: ignore[no-untyped-def]
     """The options that say what to read and how: shared by `build` and `suggest`."""
     options = [
@@ -97,7 +103,8 @@ def source_options(command):  # type: ignore[no-untyped-def]
                      help="Where fetched W&B sweeps are cached (default: ~/.cache/reportgen)."),
         click.option("--refresh", is_flag=True, help="Fetch W&B sweeps even when cached."),
         click.option("--offline", is_flag=True, help="Never fetch: use cached W&B sweeps only."),
-        click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
+        click.option("--timeout", type=click.FloatRange(min=1, max=3600), default=60,
+                     show_default=True, callback=_not_nan,
                      help="Seconds to wait for each W&B request."),
         click.option("--history", is_flag=True,
                      help="Also fetch each W&B run's metric history (best value over the run)."),

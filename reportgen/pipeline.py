@@ -70,7 +70,23 @@ def gather(config: ReportConfig) -> Gathered:
         name, reason = skipped[0]
         raise DataError(f"none of the {len(loaded)} sweeps could be built (sweep {name}: "
                         f"{reason})")
-    return Gathered(sweeps, skipped)
+    return Gathered(distinct_names(sweeps), skipped)
+
+
+def distinct_names(sweeps: list[Sweep]) -> list[Sweep]:
+    """Sweeps of different sources that share a name are told apart by their source: the
+    comparison and the page key them by name."""
+    count: dict[str, int] = {}
+    for s in sweeps:
+        count[s.name] = count.get(s.name, 0) + 1
+    out, used = [], set()
+    for s in sweeps:
+        name = s.name if count[s.name] == 1 else f"{s.name} ({s.source})"
+        while name in used:
+            name += "'"
+        used.add(name)
+        out.append(s if name == s.name else dataclasses.replace(s, name=name))
+    return out
 
 
 def pick_sweeps(loaded: list[LoadedSweep], wanted: tuple[str, ...]) -> list[LoadedSweep]:

@@ -152,7 +152,9 @@ def _metric(loaded: LoadedSweep, runs: pd.DataFrame, config: dict[str, Any] | No
     column = runs[name]
     if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
         example = next((v for v in column if v is not None and not isinstance(v, float)), None)
-        raise DataError(f"metric '{name}' in {loaded.source} is not numeric (e.g. '{example}'): "
+        kind = "true/false" if pd.api.types.is_bool_dtype(column) or isinstance(example, bool) \
+            else "not numeric"
+        raise DataError(f"metric '{name}' in {loaded.source} is {kind} (e.g. '{example}'): "
                         "pass --metric with a column of numbers")
     if not np.isfinite(column.to_numpy(dtype=float)).any():
         states = ", ".join(f"{n} {s}" for s, n in runs["state"].value_counts().items())
@@ -193,17 +195,36 @@ def _metric_by_name(loaded: LoadedSweep, runs: pd.DataFrame, data_columns: list[
     named = [c for c in candidates if looks_like_metric(c)]
     candidates = named or candidates
     texts = [c for c in data_columns if looks_like_metric(c) and c in runs
-             and not pd.api.types.is_numeric_dtype(runs[c])]
-    if not candidates and texts:
-        example = next((v for v in runs[texts[0]] if isinstance(v, str)), None)
-        raise DataError(f"metric '{texts[0]}' in {loaded.source} is not numeric (e.g. "
+             and not pd.api.types.is_numeric_dtype(runs[c]) and runs[c].notna().any()
+             and not is_counter(c)]
+    named_texts = [c for c in texts if c in roles.metrics or c in roles.params]
+    best_text = min(named_texts, key=_metric_preference, default=None)
+    if best_text is not None and (not candidates or _metric_preference(best_text)
+                                  < min(map(_metric_preference, candidates))):
+        # the column the names point to is text: never switch silently to another one
+        example = next((v for v in runs[best_text] if isinstance(v, str)
+                        and not _parses(v)), None)
+        raise DataError(f"metric '{best_text}' in {loaded.source} is not numeric (e.g. "
                         f"'{example}'): pass --metric with a column of numbers")
+    constant = [c for c in roles.metrics if c in runs and looks_like_metric(c)
+                and not is_counter(c) and not _varies_numeric(runs[c])]
+    if not candidates and constant:
+        raise DataError(f"metric '{constant[0]}' in {loaded.source} has the same value in every "
+                        "run: pass --metric to report it anyway, or choose another column")
     if not candidates:
         raise DataError(
             f"cannot tell which column of {loaded.source} is the metric: pass --metric NAME "
             f"(columns: {', '.join(data_columns) or 'none'})"
         )
     return min(candidates, key=lambda c: (_metric_preference(c), candidates.index(c)))
+
+
+def _parses(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _varies_numeric(values: pd.Series) -> bool:
@@ -238,6 +259,9 @@ def _param_names(loaded: LoadedSweep, config: dict[str, Any] | None, options: Re
                 f"--params: {', '.join(missing)} not a column of {loaded.source}; "
                 f"columns: {', '.join(data_columns)}"
             )
+        if metric in wanted:
+            raise ConfigError(f"--params names {metric}, the metric: a column is a parameter "
+                              "or the metric, not both")
         return wanted, "set by --params"
     if config and config.get("parameters"):
         declared = space_from_config(config).names

@@ -174,3 +174,83 @@ def test_json_with_huge_integers_deep_nesting_and_lone_surrogates(cli, tmp_path)
     lines.write_text("\n".join(json.dumps(r) for r in runs[:5]) + "\n{broken\n")
     result = cli("build", lines, "-o", tmp_path / "d.html")
     assert result.stderr.strip().startswith(f"Error: {lines} is not valid JSON Lines (line 6: ")
+
+
+def test_what_was_silently_wrong_is_refused_or_said(cli, tmp_path):
+    path = _table(tmp_path / "runs.csv")
+    # the metric as a parameter
+    result = cli("build", path, "--params", "lr,val_loss", "-o", tmp_path / "a.html")
+    assert result.exit_code == 1 and result.stderr.strip() == (
+        "Error: --params names val_loss, the metric: a column is a parameter or the metric, "
+        "not both")
+    # a metric column that is mostly text never hands the objective to another column
+    rows = ['"Name","State","lr","train_loss","val_loss"'] + [
+        f'"r{i}","finished","{0.1 * i}","{1 / (i + 1)}","{"diverged" if i % 3 else 0.5}"'
+        for i in range(12)]
+    mostly = tmp_path / "mostly.csv"
+    mostly.write_text("\n".join(rows) + "\n")
+    result = cli("build", mostly, "-o", tmp_path / "b.html")
+    assert result.exit_code == 1 and result.stderr.startswith(
+        f"Error: metric 'val_loss' in {mostly} is not numeric (e.g. 'diverged')")
+    # a true/false metric is named as such
+    flags = tmp_path / "flags.csv"
+    flags.write_text('"Name","State","lr","val_loss"\n' + "".join(
+        f'"r{i}","finished","{i}","{["true", "false"][i % 2]}"\n' for i in range(12)))
+    result = cli("build", flags, "--metric", "val_loss", "-o", tmp_path / "c.html")
+    assert result.stderr.startswith(f"Error: metric 'val_loss' in {flags} is true/false (e.g. ")
+    # a column name given twice is said
+    dup = tmp_path / "dup.csv"
+    dup.write_text('"Name","State","lr","val_loss","val_loss"\n' + "".join(
+        f'"r{i}","finished","{i}","{1 / (i + 1)}","{i}"\n' for i in range(12)))
+    result = cli("build", dup, "-o", tmp_path / "d.html", "-q")
+    assert result.exit_code == 0
+    assert f"Warning: {dup}: column 'val_loss' appears 2 times" in result.stderr
+    # NUL characters cannot cut a value short
+    nul = tmp_path / "nul.csv"
+    nul.write_text('"Name","State","opt","val_loss"\n' + "".join(
+        f'"r{i}","finished","{"ab"[i % 2]}\x00x","{1 / (i + 1)}"\n' for i in range(12)))
+    result = cli("build", nul, "-o", tmp_path / "e.html", "-q")
+    assert "has 12 value(s) with NUL characters" in result.stderr
+    assert "\x00" not in (tmp_path / "e.html").read_text()
+
+
+def test_a_constant_metric_claims_no_odds(cli, tmp_path):
+    path = _table(tmp_path / "runs.csv", loss={i: 0.5 for i in range(12)})
+    md = tmp_path / "s.md"
+    result = cli("build", path, "-o", tmp_path / "r.html", "--summary-md", md, "-q")
+    assert result.exit_code == 1 and result.stderr.startswith(
+        f"Error: metric 'val_loss' in {path} has the same value in every run")
+    result = cli("build", path, "--metric", "val_loss", "-o", tmp_path / "r.html",
+                 "--summary-md", md, "-q")
+    assert result.exit_code == 0
+    text = md.read_text()
+    assert "Every one of the 12 evaluated runs has the same val\\_loss" in text
+    assert "would beat the best" not in (tmp_path / "r.html").read_text()
+
+
+def test_sweeps_of_two_sources_with_one_name_stay_apart(cli, tmp_path):
+    a = _table(tmp_path / "a" / "runs.csv") if (tmp_path / "a").mkdir() is None else None
+    b = _table(tmp_path / "b" / "runs.csv", loss={0: 9.0}) if (tmp_path / "b").mkdir() is None \
+        else None
+    js = tmp_path / "r.json"
+    result = cli("build", a, b, "-o", tmp_path / "r.html", "--json", js, "-q")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(js.read_text())
+    names = [s["name"] for s in doc["sweeps"]]
+    assert names == [f"runs ({a})", f"runs ({b})"]
+    assert doc["comparison"]["sweeps"] == names
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--timeout", "inf"], "--timeout"), (["--timeout", "nan"], "--timeout"),
+    (["-o", ""], "needs a file or folder name")])
+def test_bad_options_are_usage_errors(cli, tmp_path, args, message):
+    result = cli("build", "demo:grid", *(args if "-o" in args else [*args, "-o",
+                                                                   tmp_path / "r.html"]))
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_an_empty_source_is_one_error_line(cli, tmp_path):
+    result = cli("build", "", "-o", tmp_path / "r.html")
+    assert result.exit_code == 1 and result.stderr.strip() == (
+        "Error: an empty source: give a file, a folder, a wandb:// sweep or demo")

@@ -197,14 +197,25 @@ def _findings(prep: Prepared, info: ConvergenceInfo) -> list[Finding]:
     n = prep.n_evaluated
     if prep.confidence == "describe" or info.runs_since_improvement is None:
         return out
+    values = prep.s[prep.evaluated]
+    if len(values) and values.min() == values.max():
+        return [Finding(
+            "constant_metric", "warning",
+            f"Every one of the {n:,} evaluated runs has the same {metric}: the runs cannot be "
+            "told apart by it, so nothing is said of convergence; check --metric.",
+            {"evaluated": n})]
     k = info.runs_since_improvement
+    tied = int((values == values.min()).sum())
     if info.stagnated:
         chance = 50 / (n + 50)
+        odds = (f"for a random search, 50 more runs would beat the best with a chance of "
+                f"about {chance:.0%}") if tied == 1 else (
+            f"{tied:,} runs share the best value, so more runs may only tie it")
         out.append(Finding(
             "stagnation", "notice",
-            f"No improvement of {metric} in the last {k:,} of {n:,} runs; for a random search, "
-            f"50 more runs would beat the best with a chance of about {chance:.0%}.",
-            {"runs_since_improvement": k, "evaluated": n, "late_gain": info.late_gain}))
+            f"No improvement of {metric} in the last {k:,} of {n:,} runs; {odds}.",
+            {"runs_since_improvement": k, "evaluated": n, "late_gain": info.late_gain,
+             "tied_at_best": tied}))
     elif info.late_gain is not None and info.late_gain > 0.01:
         out.append(Finding(
             "still_improving", "info",

@@ -24,6 +24,8 @@ def _loaders(fetch: FetchOptions | None
 
 def load_source(source: str, fetch: FetchOptions | None = None) -> list[LoadedSweep]:
     """The sweeps in one source string; one clear error when no source applies."""
+    if not source.strip():
+        raise SourceError("an empty source: give a file, a folder, a wandb:// sweep or demo")
     loaders = _loaders(fetch)
     for _, load in loaders:
         sweeps = load(source)

@@ -78,11 +78,18 @@ def _read_delimited(path: Path, kind: str) -> pd.DataFrame:
     try:
         from io import StringIO
 
-        return pd.read_csv(StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                           na_filter=False)
+        table = pd.read_csv(StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                            na_filter=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else "no columns"
         raise SourceError(f"{path} is not a readable {kind.upper()} table ({first})") from None
+    header = next(csv.reader(StringIO(text), delimiter=delimiter), [])
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        table.attrs["warnings"] = [
+            f"{path}: column '{h}' appears {header.count(h)} times; read as '{h}', '{h}.1', ..."
+            for h in twice]
+    return table
 
 
 def _read_json(path: Path, kind: str) -> pd.DataFrame:
@@ -156,7 +163,7 @@ def _split_sweeps(path: Path, table: pd.DataFrame) -> list[LoadedSweep]:
             param_names=reading.config_columns, metric_names=reading.metric_columns,
             dialect=reading.dialect, bookkeeping=reading.bookkeeping,
             aliases=reading.aliases, default_metric=reading.default_metric,
-            warnings=warnings,
+            warnings=list(table.attrs.get("warnings", [])) + warnings,
             notes=[f"read {len(runs):,} runs from {path.name} ({reading.dialect})",
                    *reading.notes],
         ))

@@ -21,6 +21,8 @@ NUMERIC_SHARE = 0.8
 MAX_ABS = 1e300
 #: a runtime longer than this (about 32 years), or negative, is read as missing
 MAX_RUNTIME_S = 1e9
+#: text cells are cut to this many characters
+MAX_CELL = 10_000
 
 
 def flatten(tree: dict[str, Any], prefix: str = "", atomic: Any = None) -> dict[str, Any]:
@@ -100,7 +102,10 @@ def finish_frame(frame: pd.DataFrame, data_columns: list[str], origin: str,
 
 
 def _bounded(values: Any, column: str, origin: str) -> tuple[Any, str | None]:
-    """±infinity and numbers beyond MAX_ABS read as missing, with a warning."""
+    """±infinity and numbers beyond MAX_ABS read as missing; NUL characters shown as U+FFFD
+    and text beyond MAX_CELL characters cut; each with a warning."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "O":
+        return _bounded_text(values, column, origin)
     if not isinstance(values, np.ndarray) or values.dtype.kind != "f":
         return values, None
     with np.errstate(invalid="ignore"):
@@ -111,6 +116,28 @@ def _bounded(values: Any, column: str, origin: str) -> tuple[Any, str | None]:
     return np.where(bad, np.nan, values), (
         f"column '{column}' in {origin} has {int(bad.sum())} infinite or huge value(s) (e.g. "
         f"{example:g}): read as missing")
+
+
+def _bounded_text(values: np.ndarray, column: str, origin: str) -> tuple[Any, str | None]:
+    text = pd.Series(values, dtype=object)
+    strings = text.map(lambda v: isinstance(v, str))
+    if not strings.any():
+        return values, None
+    cells = text[strings]
+    nul = cells.str.contains("\x00", regex=False)
+    long = cells.str.len() > MAX_CELL
+    if not nul.any() and not long.any():
+        return values, None
+    fixed = cells.str.replace("\x00", "\ufffd", regex=False)
+    fixed = fixed.where(~long, fixed.str.slice(0, MAX_CELL) + "…")
+    text[strings] = fixed
+    said = []
+    if nul.any():
+        said.append(f"{int(nul.sum())} value(s) with NUL characters (shown as \ufffd)")
+    if long.any():
+        said.append(f"{int(long.sum())} value(s) longer than {MAX_CELL:,} characters (cut)")
+    return text.to_numpy(dtype=object), f"column '{column}' in {origin} has " + \
+        " and ".join(said)
 
 
 def _text(series: pd.Series) -> pd.Series:
