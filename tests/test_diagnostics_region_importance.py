@@ -87,3 +87,18 @@ def test_commentary_says_where_crashes_are_and_what_has_no_effect():
                for f in d.findings)
     assert not any(f.kind == "importance_none" and f.evidence["param"] in ("lr", "d")
                    for f in d.findings)
+
+
+def test_prim_leaves_a_categorical_of_many_levels_unpeeled_and_peels_a_few():
+    from reportgen.diagnostics import prim
+
+    rng = np.random.default_rng(0)
+    n = 400
+    x = rng.uniform(0, 1, (n, 1))
+    many = rng.integers(0, 200, n)  # 200 levels, 2 runs each: nothing to learn per level
+    few = rng.integers(0, 3, n)
+    hit = (few == 2) & (x[:, 0] < 0.5)
+    boxes = prim.peel(x, np.column_stack([many, few]), hit, 20)
+    last = boxes[-1]
+    assert last.levels[0] == frozenset(np.unique(many).tolist())  # never peeled
+    assert last.levels[1] == frozenset({2})  # the level that holds the top runs

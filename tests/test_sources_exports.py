@@ -111,7 +111,9 @@ def test_numbers_parse_exactly_and_leniently(tmp_path):
     (sweep,) = load_source(str(path))
     assert sweep.runs["lr"].iloc[0] == 0.0020072619709960073
     assert np.isnan(sweep.runs["lr"].iloc[2])
-    assert sweep.runs["val_loss"].iloc[0] == np.inf and sweep.runs["val_loss"].iloc[1] == -np.inf
+    # ±Infinity parse, then read as missing (no run can rank on them), with a warning
+    assert np.isnan(sweep.runs["val_loss"].iloc[0]) and np.isnan(sweep.runs["val_loss"].iloc[1])
+    assert any("'val_loss'" in w and "2 infinite" in w for w in sweep.warnings)
     assert sweep.runs["flag"].tolist() == [True, False, True]
 
 

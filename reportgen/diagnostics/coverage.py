@@ -165,7 +165,8 @@ def _chi2(counts: np.ndarray, probs: np.ndarray) -> float:
         return float(st.chisquare(counts, expected).pvalue)
     observed = float(np.sum((counts - expected) ** 2 / expected))
     rng = np.random.default_rng(11)
-    draws = rng.multinomial(m, probs, size=10_000)
+    # 10,000 draws, fewer for many levels: the draws × levels table stays under 5M cells
+    draws = rng.multinomial(m, probs, size=int(min(10_000, max(500, 5_000_000 // len(probs)))))
     null = np.sum((draws - expected) ** 2 / expected, axis=1)
     return float((1 + np.sum(null >= observed - 1e-12)) / (1 + len(null)))
 

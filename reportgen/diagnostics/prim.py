@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 ALPHA = 0.05  # share peeled per step
 MIN_COVERAGE = 0.8  # the chosen box keeps at least this share of the top runs
 RESTRICTED = 0.9  # a numeric side counts as restricted when the box spans less of [0, 1]
+#: a categorical of more levels is not peeled: too few runs per level to judge one, and
+#: peeling level by level would cost levels² steps
+MAX_PEEL_LEVELS = 50
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,9 @@ def peel(x: np.ndarray, codes: np.ndarray, hit: np.ndarray, min_support: int) ->
         xi, ci, hi = x[idx], codes[idx], hit[idx].astype(float)
         hits, size = hi.sum(), len(idx)
         density = hits / size
-        best_gain, best_drop, best_move = 0.0, None, None
+        best_gain: float = 0.0
+        best_drop: np.ndarray | None = None
+        best_move: tuple[str, int, Any, Any] | None = None
         if xi.shape[1]:
             cuts = np.quantile(xi, [ALPHA, 1 - ALPHA], axis=0)
             for side, drop in ((0, xi < cuts[0]), (1, xi > cuts[1])):
@@ -68,16 +74,26 @@ def peel(x: np.ndarray, codes: np.ndarray, hit: np.ndarray, min_support: int) ->
                     best_gain, best_drop = float(gain[j]), drop[:, j]
                     best_move = ("num", j, "low" if side == 0 else "high", cuts[side, j])
         for j in range(ci.shape[1]):
-            if len(levels[j]) < 2:
+            if not 2 <= len(levels[j]) <= MAX_PEEL_LEVELS:
                 continue
-            for level in sorted(levels[j]):
-                drop = ci[:, j] == level
-                removed = int(drop.sum())
-                if removed == 0 or removed == size:
-                    continue
-                gain = ((hits - hi[drop].sum()) / (size - removed) - density) / (removed / n)
-                if gain > best_gain:
-                    best_gain, best_drop, best_move = float(gain), drop, ("cat", j, level, None)
+            # every level's removal at once: counts and top runs per level (codes from -1)
+            column = ci[:, j] + 1
+            counts = np.bincount(column)
+            lost = np.bincount(column, weights=hi, minlength=len(counts))
+            candidates = np.array(sorted(levels[j]), dtype=int)
+            inside = candidates + 1 < len(counts)
+            removed = np.zeros(len(candidates))
+            removed[inside] = counts[candidates[inside] + 1]
+            lost_hits = np.zeros(len(candidates))
+            lost_hits[inside] = lost[candidates[inside] + 1]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                gain = ((hits - lost_hits) / (size - removed) - density) / (removed / n)
+            gain[(removed == 0) | (removed == size)] = -np.inf
+            k = int(np.argmax(gain))
+            if gain[k] > best_gain:
+                level = int(candidates[k])
+                best_gain, best_drop = float(gain[k]), ci[:, j] == level
+                best_move = ("cat", j, level, None)
         if best_move is None or best_drop is None:
             break
         keep = idx[~best_drop]

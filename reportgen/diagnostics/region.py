@@ -7,6 +7,7 @@ parallel coordinates' "top 10%" highlight uses the same rule.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -268,9 +269,10 @@ def _prim(prep: Prepared, ev: np.ndarray, is_top: np.ndarray, params: list[Param
     box_p = _level_tests_in_box(box, x, codes, s, categorical)
     for k, j in enumerate(int(i) for i in categorical):
         levels_p = box_p[k]
+        code_of = _codes_of(prep, j)
         out[j] = ParamRegion(**{**out[j].__dict__, "enrichment": tuple(
-            LevelEnrichment(**{**e.__dict__, "p_worse_box": levels_p.get(_code_of(prep, j, e.level),
-                                                                          math.nan)})
+            LevelEnrichment(**{**e.__dict__, "p_worse_box": levels_p.get(
+                code_of(e.level), math.nan)})
             for e in out[j].enrichment)})
     for k, j in enumerate(int(i) for i in categorical):
         restricted = bool(cat_r[k])
@@ -289,11 +291,14 @@ def _prim(prep: Prepared, ev: np.ndarray, is_top: np.ndarray, params: list[Param
     return box, float(box.coverage), float(box.density), out, subsampled
 
 
-def _code_of(prep: Prepared, j: int, level: Any) -> int:
+def _codes_of(prep: Prepared, j: int) -> Callable[[Any], int]:
+    """Parameter j's level → its code (-1 if unknown), keyed once per level."""
     from reportgen.resolve import level_key
 
-    keys = [level_key(v) for v in prep.levels[j]]
-    return keys.index(level_key(level)) if level_key(level) in keys else -1
+    index: dict[str, int] = {}
+    for i, v in enumerate(prep.levels[j]):
+        index.setdefault(level_key(v), i)
+    return lambda level: index.get(level_key(level), -1)
 
 
 def _level_tests_in_box(box: prim.Box, x: np.ndarray, codes: np.ndarray, s: np.ndarray,
