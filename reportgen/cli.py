@@ -250,7 +250,7 @@ def index(folder: Path, output: Path | None, deterministic: bool, quiet: bool) -
             click.echo(f"wrote {result.output} ({reports} report(s), {len(result.entries)} "
                        f"sweep(s), {len(result.skipped)} file(s) skipped)")
         for skipped in result.skipped:
-            click.echo(f"Skipped {skipped.path}: {skipped.reason}", err=True)
+            click.echo(one_line(f"Skipped {skipped.path}: {skipped.reason}"), err=True)
 
     _guarded(run)
 
@@ -259,11 +259,17 @@ def _tell(sweeps: Any, skipped: Any, quiet: bool) -> None:
     """How each sweep was read (one line each, unless --quiet), then the warnings: each once."""
     if not quiet:
         for sweep in sweeps:
-            click.echo(sweep.reading_line, err=True)
+            click.echo(one_line(sweep.reading_line), err=True)
     lines = [f"left out sweep {name}: {reason}" for name, reason in skipped]
     lines += [w for sweep in sweeps for w in sweep.warnings]
     for line in dict.fromkeys(lines):
-        click.echo(f"Warning: {line}", err=True)
+        click.echo(f"Warning: {one_line(line)}", err=True)
+
+
+def one_line(text: str) -> str:
+    """A message on one line: line breaks and other control characters in names from the
+    data are shown escaped (`\\n`), never acted on by the terminal."""
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
 
 
 def entry() -> None:
@@ -296,7 +302,7 @@ def _guarded(action) -> None:  # type: ignore[no-untyped-def]
                 warnings.simplefilter("ignore")
             action()
     except ReportgenError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(one_line(str(exc))) from None
     except click.ClickException:
         raise
     except KeyboardInterrupt:
@@ -305,7 +311,7 @@ def _guarded(action) -> None:  # type: ignore[no-untyped-def]
     except Exception as exc:  # a bug: say so in one line, never a traceback
         if os.environ.get("REPORTGEN_DEBUG"):
             raise
-        raise click.ClickException(
+        raise click.ClickException(one_line(
             f"internal error ({type(exc).__name__}: {exc}); rerun with REPORTGEN_DEBUG=1 "
             "and report it"
-        ) from None
+        )) from None

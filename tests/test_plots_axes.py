@@ -52,3 +52,9 @@ def test_axes_follow_importance_unless_config_order_is_asked():
     assert choose_axes(sweep, None, order)[:3] == order
     assert choose_axes(sweep, None, None)[:2] == ["learning_rate", "batch_size"]
     assert choose_axes(sweep, None, order)[-1] == "val_loss"
+
+
+def test_an_axis_of_one_huge_value_has_a_span_and_ticks():
+    axis = make_axis("val_loss", pd.Series([1.1324964451749528e16] * 3), None, True)
+    assert axis.kind == "linear" and axis.tick_positions
+    assert all(0 <= p <= 1 for p in axis.positions)

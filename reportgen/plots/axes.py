@@ -61,8 +61,9 @@ def _numeric(name: str, numbers: np.ndarray, log: bool, low: float | None, high:
     hi = max([v for v in (high, data.max() if len(data) else None) if v is not None], default=1.0)
     if log:
         lo, hi = math.log10(lo), math.log10(hi)
-    if hi <= lo:
-        lo, hi = lo - 0.5, hi + 0.5
+    if hi <= lo:  # one value: a span around it that survives rounding (±0.5 of 1e16 does not)
+        pad = max(0.5, abs(lo) * 1e-6)
+        lo, hi = lo - pad, hi + pad
     scaled = np.full(len(numbers), MISSING_Y)
     values = np.log10(data) if log else data
     scaled[finite] = (values - lo) / (hi - lo)
@@ -75,6 +76,8 @@ def _numeric(name: str, numbers: np.ndarray, log: bool, low: float | None, high:
 
 def _linear_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
     raw = (hi - lo) / target
+    if not (raw > 0 and math.isfinite(raw)):
+        return [lo]
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     first = math.ceil(lo / step - 1e-9) * step
