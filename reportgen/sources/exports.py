@@ -153,7 +153,11 @@ def _refuse_panel_export(path: Path, columns: list[str]) -> None:
 
 
 def _split_sweeps(path: Path, table: pd.DataFrame) -> list[LoadedSweep]:
+    said = list(table.attrs.get("warnings", []))
+    table = _unique_columns(table, path, said, rename=True)
     reading = read_table(table)
+    reading.frame = _unique_columns(reading.frame, path, said, rename=False)
+    reading.data_columns = list(dict.fromkeys(reading.data_columns))
     out = []
     for sweep_id, frame in _group_by_sweep(reading.frame):
         runs, warnings = finish_frame(frame.reset_index(drop=True), reading.data_columns,
@@ -163,11 +167,39 @@ def _split_sweeps(path: Path, table: pd.DataFrame) -> list[LoadedSweep]:
             param_names=reading.config_columns, metric_names=reading.metric_columns,
             dialect=reading.dialect, bookkeeping=reading.bookkeeping,
             aliases=reading.aliases, default_metric=reading.default_metric,
-            warnings=list(table.attrs.get("warnings", [])) + warnings,
+            warnings=said + warnings,
             notes=[f"read {len(runs):,} runs from {path.name} ({reading.dialect})",
                    *reading.notes],
         ))
     return out
+
+
+def _unique_columns(frame: pd.DataFrame, path: Path, said: list[str], rename: bool
+                    ) -> pd.DataFrame:
+    """Every column name once: as read, a repeated name becomes `name.1`, `name.2`, ...;
+    after a dialect's renames (`Name` and `name` both the run name), the first is kept."""
+    names = [str(c) for c in frame.columns]
+    if len(set(names)) == len(names):
+        return frame
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if not rename:
+        said.append(f"{path}: more than one column reads as {', '.join(twice)}: kept the first")
+        return frame.loc[:, ~pd.Index(names).duplicated()]
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        k = seen.get(n, 0)
+        seen[n] = k + 1
+        new = n if k == 0 else f"{n}.{k}"
+        while new in seen and k:
+            k += 1
+            new = f"{n}.{k}"
+        out.append(new)
+    said.append(f"{path}: column(s) {', '.join(repr(n) for n in twice)} appear more than once; "
+                "read as 'name', 'name.1', ...")
+    frame = frame.copy()
+    frame.columns = out
+    return frame
 
 
 def _group_by_sweep(frame: pd.DataFrame) -> list[tuple[str | None, pd.DataFrame]]:
