@@ -254,3 +254,15 @@ def test_an_empty_source_is_one_error_line(cli, tmp_path):
     result = cli("build", "", "-o", tmp_path / "r.html")
     assert result.exit_code == 1 and result.stderr.strip() == (
         "Error: an empty source: give a file, a folder, a wandb:// sweep or demo")
+
+
+def test_creation_times_that_cannot_be_read_are_said(cli, tmp_path):
+    rows = ['"Name","State","Created","lr","val_loss"'] + [
+        f'"r{i}","finished","{"1e20" if i == 2 else 1700000000 + 60 * i}","{i}","{1 / (i + 1)}"'
+        for i in range(12)]
+    path = tmp_path / "runs.csv"
+    path.write_text("\n".join(rows) + "\n")
+    result = cli("build", path, "-o", tmp_path / "r.html", "-q")
+    assert result.exit_code == 0, result.output
+    assert (f"Warning: {path}: 1 creation time(s) could not be read (e.g. '1e20'): read as "
+            "unknown") in result.stderr

@@ -65,6 +65,8 @@ def finish_frame(frame: pd.DataFrame, data_columns: list[str], origin: str,
     created = (_times(frame["created_at"]) if "created_at" in frame
                else pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]"))
     created = pd.to_datetime(created, utc=True).reset_index(drop=True)
+    if "created_at" in frame:
+        warnings.extend(_unread_times(frame["created_at"], created, "creation time", origin))
     runtime = _numbers(frame["runtime_s"]) if "runtime_s" in frame else np.full(n, np.nan)
     bad = np.isfinite(runtime) & ((runtime < 0) | (runtime > MAX_RUNTIME_S)) | np.isinf(runtime)
     if bad.any():
@@ -99,6 +101,17 @@ def finish_frame(frame: pd.DataFrame, data_columns: list[str], origin: str,
         )
         out = out[~dupes].reset_index(drop=True)
     return out, warnings
+
+
+def _unread_times(given: pd.Series, read: pd.Series, what: str, origin: str) -> list[str]:
+    """A warning when times were given but could not be read (text, or out of range)."""
+    present = _text(given).notna().to_numpy()
+    lost = present & read.isna().to_numpy()
+    if not lost.any():
+        return []
+    example = given.to_numpy(dtype=object)[lost][0]
+    return [f"{origin}: {int(lost.sum())} {what}(s) could not be read (e.g. {str(example)[:40]!r}):"
+            " read as unknown"]
 
 
 def _bounded(values: Any, column: str, origin: str) -> tuple[Any, str | None]:
@@ -161,7 +174,7 @@ def _times(series: pd.Series) -> pd.Series:
     text = _text(series)
     as_number = pd.to_numeric(text, errors="coerce")
     if as_number.notna().all() and len(text):
-        return pd.to_datetime(as_number, unit="s", utc=True)
+        return pd.to_datetime(as_number, unit="s", utc=True, errors="coerce")
     return pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
 
 
