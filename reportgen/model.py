@@ -102,13 +102,17 @@ class Reading:
         if self.replicates:
             parts.append(f"replicates: {', '.join(self.replicates)}")
         if self.left_out:
-            groups: dict[str, list[str]] = {}
-            for column, why in self.left_out:
-                groups.setdefault(why, []).append(column)
             shown = [", ".join(cs[:4]) + (f" and {len(cs) - 4} more" if len(cs) > 4 else "")
-                     + f" ({why})" for why, cs in groups.items()]
+                     + f" ({why})" for why, cs in self.left_out_by_reason().items()]
             parts.append("left out: " + "; ".join(shown))
         return f"Read {source} ({self.dialect}) as: " + "; ".join(parts)
+
+    def left_out_by_reason(self) -> dict[str, list[str]]:
+        """The columns left out, grouped by reason, in the order first seen."""
+        groups: dict[str, list[str]] = {}
+        for column, why in self.left_out:
+            groups.setdefault(why, []).append(column)
+        return groups
 
     def to_json(self) -> dict[str, Any]:
         return {"dialect": self.dialect, "metric": self.metric_why, "goal": self.goal_why,

@@ -172,12 +172,9 @@ def _history_disagreement(sweep: Sweep, best_column: str) -> list[Finding]:
         {"runs": int(worse.sum()), "of": int(ok.sum())})]
 
 
+
 def _varies(sweep: Sweep, name: str) -> bool:
+    from reportgen.resolve import varies  # the one rule of "does this parameter vary"
+
     spec = sweep.space.get(name)
-    if spec is not None and spec.kind == "constant":
-        return False
-    values = sweep.runs[name].dropna()
-    try:
-        return bool(values.nunique() > 1)
-    except TypeError:  # unhashable cells
-        return len({repr(v) for v in values}) > 1
+    return spec is None or varies(spec, sweep.runs[name])

@@ -169,9 +169,7 @@ def sweep_view(sweep: Sweep, d: Diagnostics, anchor: str, constants: dict[str, s
 
 def _left_out_table(sweep: Sweep) -> Table | None:
     """The columns read as neither parameter nor metric, one row per reason."""
-    groups: dict[str, list[str]] = {}
-    for column, why in sweep.reading.left_out:
-        groups.setdefault(why, []).append(column)
+    groups = sweep.reading.left_out_by_reason()
     if not groups:
         return None
     return Table(("left out as", "columns"),

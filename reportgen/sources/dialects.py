@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from reportgen.roles import BOOKKEEPING, split_sorted_blocks, summary_block_start
-from reportgen.sources.frame import flatten
+from reportgen.sources.frame import _BOOLS, _MISSING, _SPECIAL, flatten
 
 #: The W&B runs-table export's own columns (any subset, any order) → our base columns.
 WANDB_META = {"Name": "name", "ID": "run_id", "State": "state", "Created": "created_at",
@@ -323,12 +323,12 @@ def _strip(columns: list[str], prefix: str, taken: list[str]) -> dict[str, str]:
 
 
 def _is_text(column: pd.Series) -> bool:
-    """Some cell holds text that is no number (nor a missing-value marker)."""
+    """Some cell holds text that is no number (nor a missing, special or true/false marker, as
+    `frame.coerce_column` reads them)."""
     if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
         return False
-    text = column.astype(object).where(column.notna(), "").astype(str).str.strip()
-    text = text[~text.str.lower().isin(["", "-", "nan", "none", "null", "n/a", "inf", "-inf",
-                                         "infinity", "-infinity", "true", "false"])]
+    text = _stripped(column)
+    text = text[~text.str.lower().isin(_MISSING | set(_SPECIAL) | set(_BOOLS))]
     return bool(pd.to_numeric(text, errors="coerce").isna().any())
 
 
@@ -340,11 +340,15 @@ def _typed_view(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
             out[c] = col
             continue
-        text = col.astype(object).where(col.notna(), "").astype(str).str.strip()
-        text = text.where(~text.str.lower().isin(["", "-", "nan", "none", "null", "n/a"]))
+        text = _stripped(col)
+        text = text.where(~text.str.lower().isin(_MISSING | {"nan"}))
         numbers = pd.to_numeric(text, errors="coerce")
         out[c] = numbers if numbers.notna().sum() == text.notna().sum() else col
     return pd.DataFrame(out)
+
+
+def _stripped(column: pd.Series) -> pd.Series:
+    return column.astype(object).where(column.notna(), "").astype(str).str.strip()
 
 
 def _timedelta_seconds(values: pd.Series) -> pd.Series:
