@@ -1,19 +1,26 @@
 """The next sweep: a W&B sweep config narrowed (or widened at a bound) around the best region.
 
 Rules (research §3.5):
-* a numeric parameter is narrowed only when the evidence says where its good values are (the
-  PRIM box keeps it, or the best runs differ from the rest, Holm p < 0.05): to the span of the
-  best runs and of the box, plus a margin of 10% of that span on each side, on the
-  parameter's own scale (log-scaled ones stay log: `log_uniform_values`), inside the old range;
-  when only the importance model says it matters (score ≥ 0.1), to the span of the best 25%;
-* where the best runs press against a declared bound, that side is widened (by 50% of the range
-  on the parameter's scale: half a decade per decade of range for log parameters), not narrowed;
+* nothing changes for a parameter whose effect on the metric the importance tests cannot tell
+  from chance (`ImportanceInfo.detected`): its good values are not known, so neither is where
+  to search;
+* a numeric parameter with a detected effect is narrowed when the evidence says where its good
+  values are (the PRIM box keeps it, or the best runs differ from the runs of the same period,
+  Holm p < 0.05): to the span of the best runs and of the box, plus a margin of 10% of that
+  span on each side, on the parameter's own scale (log-scaled ones stay log:
+  `log_uniform_values`), inside the old range — a new bound within 15% of the range of the old
+  one stays the old one; with a detected effect but no such evidence the range is kept;
+* where the best runs press against a declared bound that can move (`region.extendable`: not
+  below 0 for a linear range that starts there, not above 1 for a share), that side is widened
+  (by 50% of the range on the parameter's scale: half a decade per decade of range for log
+  parameters), not narrowed; at a bound that cannot move the range keeps that end;
 * a categorical level is dropped only when it was tried at least 8 times, at most one best run
-  used it, and its runs score
-  significantly worse than the others — over all runs, or among the runs where the other
-  parameters are good (inside the PRIM box without this parameter's restriction) — by a
-  one-sided Mann–Whitney test, or it is rare among the best (hypergeometric); each family
-  Benjamini–Hochberg-adjusted across all levels, q < 0.05;
+  used it, and its runs score significantly worse than the others — over all runs, or among
+  the runs where the other parameters are good (inside the PRIM box without this parameter's
+  restriction) — by a one-sided Mann–Whitney test, or it is rare among the best
+  (hypergeometric); each family Benjamini–Hochberg-adjusted across all levels, q < 0.05. On an
+  adaptive sweep only the test among good runs counts, and a level the sampler tried less
+  than half its share is never dropped;
 * parameters without evidence keep their range, and the reason says so;
 * every other key of the original config (metric, program, command, early_terminate, ...) is
   kept; the method becomes bayes for at most 10 continuous parameters, random otherwise; the
@@ -31,15 +38,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportgen.diagnostics.prep import to_value
-from reportgen.diagnostics.region import ParamRegion
+from reportgen.diagnostics.region import ParamRegion, extendable
 from reportgen.diagnostics.summary import Diagnostics
 from reportgen.formatting import fmt_number, fmt_value
 from reportgen.model import ParamSpec, Sweep
 
 MIN_RUNS = 20
 MIN_LEVEL_RUNS = 8  # a level tried fewer times is never dropped: too little to judge it
-WIDE_TOP = 0.25  # where only importance supports narrowing, the span of the best 25%
 MARGIN = 0.10
+SNAP = 0.15  # a new bound this close to the old one (share of the range) becomes the old one
 WIDEN = 0.5
 BAYES_MAX_CONTINUOUS = 10
 
@@ -102,7 +109,7 @@ def suggest(sweep: Sweep, d: Diagnostics) -> Suggestion:
             continue
         region = regions.get(spec.name)
         if spec.kind in ("categorical", "bool"):
-            change = _levels(spec, body, region) if enough and region else None
+            change = _levels(spec, body, region, d) if enough and region else None
         else:
             continuous += spec.kind == "float"
             change = _numeric(spec, body, region, d, enough)
@@ -209,22 +216,35 @@ def _body(config: dict[str, Any], name: str) -> dict[str, Any] | None:
     return None
 
 
-def _levels(spec: ParamSpec, body: dict[str, Any], region: ParamRegion) -> Change | None:
+def _levels(spec: ParamSpec, body: dict[str, Any], region: ParamRegion, d: Diagnostics
+            ) -> Change | None:
+    """Drop the levels the evidence rules out (the module's rules)."""
     values = body.get("values")
-    if not isinstance(values, list):
+    if not isinstance(values, list) or spec.name not in d.importance.detected():
         return None
     from reportgen.resolve import level_key
 
-    drop = {level_key(e.level) for e in region.enrichment
-            if e.top <= 1 and e.total >= MIN_LEVEL_RUNS
-            and min(e.q_worse, e.q_depleted, e.q_worse_box) < 0.05}
+    adaptive = d.strategy.inferred == "adaptive"
+    drop = set()
+    for e in region.enrichment:
+        if e.top > 1 or e.total < MIN_LEVEL_RUNS:
+            continue
+        if adaptive:
+            # an adaptive sampler tries a level it gave up on early, next to bad values of
+            # the others: only the runs where the other parameters are good can judge it,
+            # and a level it rarely tried is not judged at all
+            share = e.total / max(1, sum(x.total for x in region.enrichment))
+            if share >= 0.5 / max(1, len(region.enrichment)) and e.q_worse_box < 0.05:
+                drop.add(level_key(e.level))
+        elif min(e.q_worse, e.q_depleted, e.q_worse_box) < 0.05:
+            drop.add(level_key(e.level))
     kept = [v for v in values if level_key(v) not in drop]
     if not drop or not kept or len(kept) == len(values):
         return None
     dropped = [v for v in values if level_key(v) in drop]
     evidence = "; ".join(f"{fmt_value(e.level)}: {e.top} of {region_top(region)} best runs, "
                          f"{e.total} tried, worse than the rest "
-                         f"(q = {fmt_number(min(e.q_worse, e.q_depleted, e.q_worse_box), 2)})"
+                         f"(q = {fmt_number(_level_q(e, adaptive), 2)})"
                          for e in region.enrichment if level_key(e.level) in drop)
     if "probabilities" in body:
         probs = [p for v, p in zip(values, body["probabilities"]) if level_key(v) not in drop]
@@ -235,6 +255,10 @@ def _levels(spec: ParamSpec, body: dict[str, Any], region: ParamRegion) -> Chang
                   ", ".join(fmt_value(v) for v in kept),
                   f"dropped {', '.join(fmt_value(v) for v in dropped)}, rare among the best "
                   f"runs ({evidence})")
+
+
+def _level_q(e: Any, adaptive: bool) -> float:
+    return e.q_worse_box if adaptive else min(e.q_worse, e.q_depleted, e.q_worse_box)
 
 
 def region_top(region: ParamRegion) -> int:
@@ -253,12 +277,12 @@ def _numeric(spec: ParamSpec, body: dict[str, Any], region: ParamRegion | None,
     lo_t, hi_t = _t(spec.low, log), _t(spec.high, log)
     span = hi_t - lo_t
     imp = next((p for p in d.importance.params if p.name == spec.name), None)
-    strong = imp is not None and d.importance.reliable and imp.score >= 0.1
-    negligible = imp is not None and d.importance.reliable and imp.high < 0.02
-    if region.at_bound and negligible:
-        return Change(spec.name, old, old, "kept: the best runs sit at a bound, but the "
-                      "parameter shows no detectable effect")
-    if region.at_bound:
+    detected = spec.name in d.importance.detected()
+    if not detected:
+        why = f"no effect on {d.prep.sweep.metric.name} that can be told from chance" \
+            if imp is not None and imp.pvalue is not None else "its effect was not tested"
+        return Change(spec.name, old, old, f"kept: {why}, so the range is not guessed at")
+    if region.at_bound and extendable(spec, region.at_bound):
         step = min(WIDEN * span, 1.0) if log else WIDEN * span  # at most a decade
         if region.at_bound == "high":
             new_lo, new_hi = lo_t, hi_t + step
@@ -269,12 +293,12 @@ def _numeric(spec: ParamSpec, body: dict[str, Any], region: ParamRegion | None,
         reason = f"widened: the best runs press against the {region.at_bound} bound"
     else:
         tested = region.pvalue is not None and region.pvalue < 0.05
-        if not (region.kept or tested or strong):
-            why = "no detectable effect on " + d.prep.sweep.metric.name if negligible or (
-                imp is not None and not strong) else "the best runs do not single out a range"
-            return Change(spec.name, old, old, f"kept: {why}, so the range is not guessed at")
-        # importance says the parameter matters but not where: read "where" from more runs
-        top = _top_values(d, spec.name, None if (region.kept or tested) else WIDE_TOP)
+        if not (region.kept or tested):
+            return Change(spec.name, old, old, "kept: it matters, but the best runs do not "
+                          "single out a range of it, so the range is not guessed at")
+        top = _top_values(d, spec.name)
+        if region.at_bound:  # at an end the range cannot pass: keep that end
+            top.append(spec.low if region.at_bound == "low" else spec.high)
         points = [_t(v, log) for v in top]
         if region.kept and region.box_low is not None and region.box_high is not None:
             points += [_t(region.box_low, log), _t(region.box_high, log)]
@@ -283,15 +307,17 @@ def _numeric(spec: ParamSpec, body: dict[str, Any], region: ParamRegion | None,
         a, b = min(points), max(points)
         margin = MARGIN * max(b - a, 0.02 * span)
         new_lo, new_hi = max(lo_t, a - margin), min(hi_t, b + margin)
-        basis = "the PRIM box and the best runs" if region.kept else "the best runs" \
-            if tested else f"the best {WIDE_TOP:.0%} of runs"
+        # a sliver between the old bound and the new one is not worth leaving out
+        new_lo = lo_t if new_lo - lo_t < SNAP * span else new_lo
+        new_hi = hi_t if hi_t - new_hi < SNAP * span else new_hi
+        basis = "the PRIM box and the best runs" if region.kept else "the best runs"
         evidence = []
         if region.pvalue is not None:
             evidence.append(f"top-vs-rest p = {fmt_number(region.pvalue, 2)}")
         if region.kept:
             evidence.append(f"box stable in {region.stability:.0%} of resamples")
-        if strong and imp is not None:
-            evidence.append(f"importance {imp.score:.2f}, rank {imp.rank}")
+        if imp is not None and imp.pvalue is not None:
+            evidence.append(f"effect test p = {fmt_number(imp.pvalue, 2)}, rank {imp.rank}")
         reason = f"narrowed to {basis} plus a {MARGIN:.0%} margin ({'; '.join(evidence)})"
     low, high = _from_t(new_lo, log), _from_t(new_hi, log)
     if spec.kind == "int":
@@ -310,18 +336,12 @@ def _from_t(value: float, log: bool) -> float:
     return float(10 ** value) if log else float(value)
 
 
-def _top_values(d: Diagnostics, name: str, fraction: float | None = None) -> list[float]:
-    """The parameter's values in the top set, or in the best `fraction` (at least 10 runs)."""
-    from reportgen.diagnostics.overview import top_set
-
+def _top_values(d: Diagnostics, name: str) -> list[float]:
+    """The parameter's values in the top set."""
     j = d.prep.names.index(name) if name in d.prep.names else None
     if j is None:
         return []
-    rows = d.region.top_rows
-    if fraction is not None:
-        n = d.prep.n_evaluated
-        rows = top_set(d.prep.s, max(fraction, min(1.0, 10 / n)) if n else fraction)
-    raw = d.prep.raw(j)[rows]
+    raw = d.prep.raw(j)[d.region.top_rows]
     return [float(v) for v in raw if math.isfinite(v) and (d.prep.params[j].scale != "log"
                                                            or v > 0)]
 

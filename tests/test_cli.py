@@ -61,6 +61,8 @@ def test_demo_build_with_json_contract(cli, tmp_path):
                 "concentration_pvalue"} <= set(entry["convergence"])
         assert {"top_runs", "top_fraction", "params", "stability"} <= set(entry["best_region"])
         assert {"method", "oob_r2", "params"} <= set(entry["importance"])
+        assert all({"score", "pvalue", "detected", "chance", "sobol_total"} <= set(p)
+                   for p in entry["importance"]["params"].values())
         assert all({"kind", "severity", "message", "evidence"} == set(f)
                    for f in entry["findings"])
     random = doc["sweeps"][1]
@@ -70,8 +72,13 @@ def test_demo_build_with_json_contract(cli, tmp_path):
     assert doc["sweeps"][0]["strategy"]["inferred"] == "grid"
     assert doc["sweeps"][0]["coverage"]["grid_completeness"]["completeness"] == 1.0
     assert doc["sweeps"][2]["strategy"]["inferred"] == "adaptive"
-    ranks = {k: v["rank"] for k, v in random["importance"]["params"].items()}
-    assert ranks["learning_rate"] == 1 and sorted(ranks.values()) == list(range(1, 7))
+    params = random["importance"]["params"]
+    ranks = {k: v["rank"] for k, v in params.items()}
+    assert ranks["learning_rate"] == 1 and params["learning_rate"]["detected"] is True
+    undetected = {k for k, v in params.items() if not v["detected"]}
+    # the effects chance can explain share the last rank: no order is claimed among them
+    assert undetected and {ranks[k] for k in undetected} == {max(ranks.values())}
+    assert all(ranks[k] < max(ranks.values()) for k in set(params) - undetected)
     region = random["best_region"]["params"]["learning_rate"]
     assert region["low"] < 3e-3 < region["high"] and region["scale"] == "log"
     assert random["best_region"]["params"]["optimizer"]["levels"][0] == "adam"

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from builders import make_sweep
 
-from reportgen.diagnostics.convergence import convergence, incumbent_distances
+from reportgen.diagnostics.convergence import convergence, incumbents
 from reportgen.diagnostics.prep import prepare
 
 
@@ -55,10 +55,10 @@ def test_incumbent_known_at_creation_respects_finish_times():
     s = np.array([1.0, 0.5, 2.0, 2.0])
     created = np.array([0.0, 1.0, 2.0, 3.0])
     finished = np.array([0.5, 2.5, 2.6, 3.5])  # run 1's result arrives after run 2 started
-    d = incumbent_distances(u, s, created, finished, np.array([False]))
-    assert np.isnan(d[0])
-    assert d[2] == pytest.approx(0.2)  # only run 0 was known when run 2 was created
-    assert d[3] == pytest.approx(0.1)  # by run 3, run 1 (0.5) is the incumbent
+    inc = incumbents(s, created, finished)
+    assert inc[0] == -1  # nothing finished before the first run was created
+    assert inc[2] == 0  # only run 0 was known when run 2 was created
+    assert inc[3] == 1  # by run 3, run 1 (0.5) is the incumbent
 
 
 def test_concentration_is_detected_for_shrinking_proposals():
@@ -68,6 +68,6 @@ def test_concentration_is_detected_for_shrinking_proposals():
     x = np.clip(0.3 + spread * rng.uniform(-1, 1, n), 0, 1)
     losses = (x - 0.3) ** 2 + rng.normal(0, 0.001, n)
     info = convergence(sweep_with(losses, x=x))
-    assert info.concentrating is True and info.concentration_rho < 0
+    assert info.concentrating is True and info.concentration_rank < 0.5
     shuffled = convergence(sweep_with(rng.permutation(losses), x=rng.uniform(0, 1, n)))
     assert shuffled.concentrating is False

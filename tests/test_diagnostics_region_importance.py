@@ -57,15 +57,17 @@ def test_runs_pressing_on_a_bound_say_extend():
 
 def test_importance_ranks_the_no_effect_parameter_last():
     info = importance(prepare(truth()))
-    assert info.method == "random forest (Sobol indices)" and info.oob_r2 > 0.8
+    assert info.method.startswith("conditional effect tests") and info.oob_r2 > 0.8
     ranks = {p.name: p.rank for p in info.params}
-    assert ranks["none"] == 4
-    assert all(p.low <= p.score <= p.high for p in info.params)
+    assert ranks["none"] == 4 and ranks["none"] > max(r for k, r in ranks.items() if k != "none")
+    assert info.detected() == {"lr", "d", "opt"}
+    none = next(p for p in info.params if p.name == "none")
+    assert none.pvalue > 0.05 and none.score < none.chance
 
 
 def test_small_sweeps_use_rank_correlation_and_say_low_confidence():
     info = importance(prepare(truth(n=20)))
-    assert info.method == "rank correlation"
+    assert info.method == "marginal effect tests"
     assert all("low confidence" in f.message for f in info.findings)
 
 

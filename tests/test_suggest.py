@@ -76,13 +76,41 @@ def test_bounds_pressed_are_widened_not_narrowed():
 
     rng = np.random.default_rng(4)
     n = 100
-    x = rng.uniform(0, 1, n)
+    x = rng.uniform(0.5, 2.0, n)
     sweep = make_sweep({"x": x, "loss": -x + rng.normal(0, 0.01, n)},
-                       {"x": {"min": 0.0, "max": 1.0}})
+                       {"x": {"min": 0.5, "max": 2.0}})
     p = proposal_for(sweep)
     body = p.config["parameters"]["x"]
-    assert body["min"] == 0.0 and body["max"] > 1.0
+    assert body["min"] == 0.5 and body["max"] > 2.0
     assert "widened" in next(c.reason for c in p.changes if c.param == "x")
+
+
+def test_a_bound_the_domain_fixes_is_kept_and_the_words_agree():
+    """Dropout-like: best at 0 of a range starting at 0, or at 1 of a share in [0, 1]. The
+    range cannot pass that end: the proposal keeps it and narrows from the other side, and
+    no sentence of the report says "extend" (a 3,000-run sweep once said "extend dropout
+    downwards" beside a table that kept 0 … 0.5)."""
+    import numpy as np
+
+    from reportgen.diagnostics.analyse import analyse
+
+    rng = np.random.default_rng(7)
+    n = 300
+    dropout, share, other = rng.uniform(0, 0.5, n), rng.uniform(0, 1, n), rng.uniform(0, 1, n)
+    loss = 2 * dropout - share + rng.normal(0, 0.02, n)
+    sweep = make_sweep({"dropout": dropout, "share": share, "other": other, "loss": loss},
+                       {"dropout": {"min": 0.0, "max": 0.5}, "share": {"min": 0.0, "max": 1.0},
+                        "other": {"min": 0.0, "max": 1.0}})
+    d = analyse(sweep)
+    p = proposal_for(sweep)
+    body = p.config["parameters"]
+    assert body["dropout"]["min"] == 0.0 and body["dropout"]["max"] < 0.5
+    assert body["share"]["max"] == 1.0 and body["share"]["min"] > 0.0
+    assert body["other"] == {"distribution": "uniform", "min": 0.0, "max": 1.0} or \
+        body["other"] == {"min": 0.0, "max": 1.0}
+    assert not any("extend" in f.message for f in d.findings)
+    edges = {f.evidence["param"] for f in d.findings if f.kind == "region_edge"}
+    assert "dropout" in edges
 
 
 def test_too_few_runs_narrow_nothing():

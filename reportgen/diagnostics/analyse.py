@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reportgen.diagnostics.convergence import convergence
 from reportgen.diagnostics.coverage import coverage
+from reportgen.diagnostics.design import design
 from reportgen.diagnostics.importance import importance
 from reportgen.diagnostics.overview import overview
 from reportgen.diagnostics.prep import prepare
@@ -16,10 +17,12 @@ from reportgen.model import Sweep
 def analyse(sweep: Sweep, top_fraction: float = 0.1) -> Diagnostics:
     prep = prepare(sweep)
     ov = overview(sweep, top_fraction)
+    plan = design(prep)
     cov = coverage(prep)
-    conv = convergence(prep)
-    strat = strategy(prep, cov, conv)
+    conv = convergence(prep, designed=plan.kind is not None)
+    strat = strategy(prep, cov, conv, plan)
     reg = region(prep, top_fraction)
-    imp = importance(prep, adaptive=strat.inferred == "adaptive")
+    imp = importance(prep, adaptive=strat.inferred == "adaptive",
+                     factor=plan.factor if strat.inferred == "one-factor" else None)
     findings = commentary(prep, ov, cov, conv, strat, reg, imp)
     return Diagnostics(prep, ov, cov, conv, strat, reg, imp, tuple(findings))

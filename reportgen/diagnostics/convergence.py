@@ -11,12 +11,13 @@ import numpy as np
 
 from reportgen.diagnostics import stats
 from reportgen.diagnostics.findings import Finding
-from reportgen.diagnostics.prep import Prepared
+from reportgen.diagnostics.prep import Prepared, level_probabilities
 from reportgen.formatting import fmt_number
 
-PERMUTATIONS = 200
-MAX_TREND_RUNS = 5000  # the permutation test subsamples larger sweeps
-CONCENTRATION_ALPHA = 0.01  # one-sided permutation test of a falling distance to the incumbent
+DRAWS = 100  # prior draws each proposal is ranked among
+MIN_PROPOSALS = 10
+MAX_TREND_RUNS = 5000  # the concentration test subsamples larger sweeps
+CONCENTRATION_ALPHA = 0.01  # one-sided: proposals closer to the incumbent than the prior
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,11 @@ class ConvergenceInfo:
     late_gain: float | None  # share of the median-to-best gap closed in the last 25%
     stagnated: bool | None
     concentrating: bool | None
-    concentration_rho: float | None
+    concentration_rank: float | None  # mean rank among prior draws; 0.5 under random search
     concentration_pvalue: float | None
     crashed_positions: np.ndarray  # proposal positions of crashed/failed runs
     subsampled: int | None = None
+    concentration_onset: int | None = None  # run number from which proposals sat closer
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
     def to_json(self) -> dict[str, Any]:
@@ -53,8 +55,9 @@ class ConvergenceInfo:
             "stagnated": self.stagnated,
             "late_gain": self.late_gain,
             "concentrating": self.concentrating,
-            "concentration_rho": self.concentration_rho,
+            "concentration_rank": self.concentration_rank,
             "concentration_pvalue": self.concentration_pvalue,
+            "concentration_onset": self.concentration_onset,
         }
 
 
@@ -65,7 +68,10 @@ def noise_floor(s: np.ndarray) -> float:
     return max(1e-12 * scale, 1e-15)
 
 
-def convergence(prep: Prepared, rng: np.random.Generator | None = None) -> ConvergenceInfo:
+def convergence(prep: Prepared, rng: np.random.Generator | None = None,
+                designed: bool = False) -> ConvergenceInfo:
+    """Best so far, new bests against luck, stagnation and concentration. For a designed
+    experiment (`designed`) the run order is the plan's: nothing is said of learning."""
     rng = rng or np.random.default_rng(5)
     s = prep.s
     sign = prep.sweep.metric.sign
@@ -80,16 +86,18 @@ def convergence(prep: Prepared, rng: np.random.Generator | None = None) -> Conve
     order = np.argsort(np.where(np.isnan(prep.finished), np.inf, prep.finished), kind="stable")
     timed = order[prep.evaluated[order] & ~np.isnan(prep.finished[order])]
     by_time = (prep.finished[timed], _running_min(s[timed]) * sign)
-    rho = pval = concentrating = None
+    rank = pval = concentrating = onset = None
     subsampled = None
-    if prep.confidence != "describe" and len(prep.params):
-        rho, pval, subsampled = _concentration(prep, rng)
-        if rho is not None:
-            concentrating = bool(pval is not None and pval < CONCENTRATION_ALPHA and rho < 0)
+    if designed:
+        z = None
+    elif prep.confidence != "describe" and len(prep.params):
+        rank, pval, subsampled, onset = _concentration(prep, rng)
+        if rank is not None:
+            concentrating = bool(pval is not None and pval < CONCENTRATION_ALPHA)
     states = prep.sweep.runs["state"].to_numpy()[prep.rows]
     crashed = np.flatnonzero(np.isin(states, ("crashed", "failed")))
     info = ConvergenceInfo(best * sign, by_time, records, h, z, since, p_stag, late, stagnated,
-                           concentrating, rho, pval, crashed, subsampled)
+                           concentrating, rank, pval, crashed, subsampled, onset)
     return ConvergenceInfo(**{**info.__dict__, "findings": tuple(_findings(prep, info))})
 
 
@@ -126,9 +134,8 @@ def _stagnation(s: np.ndarray, tau: float, confidence: str
     return since, p_stag, late, stagnated
 
 
-def incumbent_distances(u: np.ndarray, s: np.ndarray, created: np.ndarray,
-                        finished: np.ndarray, categorical: np.ndarray) -> np.ndarray:
-    """Distance of each proposal to the best run known when it was created (NaN if none).
+def incumbents(s: np.ndarray, created: np.ndarray, finished: np.ndarray) -> np.ndarray:
+    """Position of the best run known when each run was created (-1 if none).
 
     Known = finished before the run was created; without times, every earlier run."""
     n = len(s)
@@ -139,56 +146,87 @@ def incumbent_distances(u: np.ndarray, s: np.ndarray, created: np.ndarray,
         t_created, t_finished = created, finished
     ok = np.flatnonzero(np.isfinite(s))
     if not len(ok):
-        return np.full(n, np.nan)
+        return np.full(n, -1)
     by_finish = ok[np.argsort(t_finished[ok], kind="stable")]
     values = s[by_finish]
-    best_pos = np.zeros(len(values), dtype=int)
-    current = 0
-    for i in range(1, len(values)):  # running argmin (ties keep the earlier)
-        if values[i] < values[current]:
-            current = i
-        best_pos[i] = current
+    before = np.concatenate([[np.inf], np.minimum.accumulate(values)[:-1]])
+    # the position of the best so far (ties keep the earlier run)
+    best_pos = np.maximum.accumulate(np.where(values < before, np.arange(len(values)), 0))
     known = np.searchsorted(t_finished[by_finish], t_created, side="left") - 1
-    inc = np.where(known >= 0, by_finish[best_pos[np.maximum(known, 0)]], -1)
-    diff = np.abs(u - u[np.maximum(inc, 0)])
-    diff[:, categorical] = (diff[:, categorical] > 0).astype(float) if categorical.any() else \
-        diff[:, categorical]
-    dist = np.nanmean(diff, axis=1) if u.shape[1] else np.zeros(n)
-    return np.where(inc >= 0, dist, np.nan)
+    return np.where(known >= 0, by_finish[best_pos[np.maximum(known, 0)]], -1)
 
 
-def _spearman_trend(dist: np.ndarray) -> float | None:
-    from scipy import stats as st
+def _distance(a: np.ndarray, b: np.ndarray, categorical: np.ndarray) -> np.ndarray:
+    """Mean per-parameter distance on the PIT scale (categoricals: 0 same level, 1 not),
+    over the parameters set in both; NaN when none is."""
+    diff = np.abs(a - b)
+    if categorical.any():
+        diff[..., categorical] = np.where(np.isnan(diff[..., categorical]), np.nan,
+                                          (diff[..., categorical] > 0).astype(float))
+    with np.errstate(invalid="ignore"):
+        return np.nanmean(diff, axis=-1) if diff.shape[-1] else np.zeros(diff.shape[:-1])
 
-    ok = np.isfinite(dist)
-    if ok.sum() < 10:
-        return None
-    return float(st.spearmanr(np.flatnonzero(ok), dist[ok]).statistic)
+
+def _proposal_space(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates of the proposals for distances: PIT for numbers, level codes for
+    categoricals; replicates (seeds, folds) left out. Returns (x, categorical mask)."""
+    keep = ~prep.replicate
+    x = prep.u.copy()
+    if prep.categorical.any():
+        x[:, prep.categorical] = np.where(prep.codes[:, prep.categorical] >= 0,
+                                          prep.codes[:, prep.categorical], np.nan)
+    return x[:, keep], prep.categorical[keep]
+
+
+def _prior_draws(prep: Prepared, shape: tuple[int, int], rng: np.random.Generator
+                 ) -> np.ndarray:
+    """Draws from the declared prior in proposal coordinates: uniform PIT for numbers, a level
+    by its declared probability for categoricals; (shape[0], shape[1], parameters)."""
+    cols = np.flatnonzero(~prep.replicate)
+    out = rng.random((*shape, len(cols)))
+    for k, j in enumerate(cols):
+        if prep.categorical[j]:
+            p = level_probabilities(prep.params[j], len(prep.levels[j]))
+            out[..., k] = np.searchsorted(np.cumsum(p)[:-1], out[..., k], side="right")
+    return out
 
 
 def _concentration(prep: Prepared, rng: np.random.Generator
-                   ) -> tuple[float | None, float | None, int | None]:
-    """Spearman trend of the distance to the incumbent over proposal order, and a one-sided
-    p-value from permuting the order of whole runs (parameters and results together)."""
-    u = prep.u.copy()
-    if prep.categorical.any():  # compare levels, not jittered codes
-        u[:, prep.categorical] = prep.codes[:, prep.categorical].astype(float)
+                   ) -> tuple[float | None, float | None, int | None, int | None]:
+    """A conditional randomisation test: each proposal's distance to the incumbent known when
+    it was made, ranked among DRAWS draws from the declared prior at the same incumbent. Under
+    random search each rank is uniform on (0, 1), whatever came before; Stouffer's sum of the
+    ranks' normal scores gives a one-sided p-value that the proposals sat closer. Only the
+    first run of each configuration counts (repeats over seeds or folds are not proposals).
+    Returns (mean rank, p-value, proposals used when subsampled, onset)."""
+    from scipy import stats as st
+
+    x, categorical = _proposal_space(prep)
     s = np.where(prep.evaluated, prep.s, np.nan)
-    keep = stats.subsample(prep.n, MAX_TREND_RUNS, rng)
-    subsampled = len(keep) if len(keep) < prep.n else None
-    u, s = u[keep], s[keep]
-    created, finished = prep.created[keep], prep.finished[keep]
-    observed = _spearman_trend(incumbent_distances(u, s, created, finished, prep.categorical))
-    if observed is None:
-        return None, None, subsampled
-    draws = PERMUTATIONS if len(keep) <= 2000 else PERMUTATIONS // 2
-    hits = 0
-    for _ in range(draws):
-        perm = rng.permutation(len(keep))
-        rho = _spearman_trend(incumbent_distances(u[perm], s[perm], created, finished,
-                                                  prep.categorical))
-        hits += rho is not None and rho <= observed
-    return observed, (1 + hits) / (1 + draws), subsampled
+    inc = incumbents(s, prep.created, prep.finished)
+    first = prep.distinct
+    first = first[inc[first] >= 0]
+    subsampled = None
+    if len(first) > MAX_TREND_RUNS:
+        first = np.sort(rng.choice(first, size=MAX_TREND_RUNS, replace=False))
+        subsampled = MAX_TREND_RUNS
+    if len(first) < MIN_PROPOSALS:
+        return None, None, subsampled, None
+    proposals, best = x[first], x[inc[first]]
+    observed = _distance(proposals, best, categorical)
+    draws = _prior_draws(prep, (len(first), DRAWS), rng)
+    draws = np.where(np.isnan(proposals)[:, None, :], np.nan, draws)  # the proposal's pattern
+    null = _distance(draws, best[:, None, :], categorical)
+    ok = np.isfinite(observed)
+    if ok.sum() < MIN_PROPOSALS:
+        return None, None, subsampled, None
+    below = np.sum(null[ok] < observed[ok, None], axis=1)
+    ties = np.sum(null[ok] == observed[ok, None], axis=1)
+    ranks = (below + rng.random(int(ok.sum())) * (ties + 1)) / (DRAWS + 1)
+    z = float(np.sum(st.norm.ppf(np.clip(ranks, 1e-12, 1 - 1e-12))) / np.sqrt(len(ranks)))
+    p = float(st.norm.cdf(z))
+    onset = _onset(first[ok], ranks) if p < CONCENTRATION_ALPHA else None
+    return float(np.mean(ranks)), p, subsampled, onset
 
 
 def _findings(prep: Prepared, info: ConvergenceInfo) -> list[Finding]:
@@ -230,28 +268,25 @@ def _findings(prep: Prepared, info: ConvergenceInfo) -> list[Finding]:
             {"improvements": info.improvements, "expected": info.expected_improvements,
              "z": info.z}))
     if info.concentrating:
-        where = _concentration_onset(prep)
+        where = f" (from run {info.concentration_onset:,} on)" \
+            if info.concentration_onset else ""
         out.append(Finding(
             "concentration", "info",
-            f"The search concentrated around its best runs over time{where} (trend "
-            f"ρ = {info.concentration_rho:.2f}, permutation p = "
-            f"{fmt_number(info.concentration_pvalue, 2)}).",
-            {"rho": info.concentration_rho, "pvalue": info.concentration_pvalue}))
+            f"The search concentrated around its best runs{where}: its proposals sat closer "
+            f"to the best run known at the time than draws from the declared space would "
+            f"(mean rank {info.concentration_rank:.2f} where random search gives 0.50; "
+            f"p = {fmt_number(info.concentration_pvalue, 2)}).",
+            {"mean_rank": info.concentration_rank, "pvalue": info.concentration_pvalue,
+             "onset": info.concentration_onset}))
     return out
 
 
-def _concentration_onset(prep: Prepared) -> str:
-    """The first run after which proposals stay closer to the incumbent than before."""
-    u = prep.u
-    dist = incumbent_distances(u, np.where(prep.evaluated, prep.s, np.nan), prep.created,
-                               prep.finished, prep.categorical)
-    ok = np.flatnonzero(np.isfinite(dist))
-    if len(ok) < 20:
-        return ""
-    window = max(5, len(ok) // 10)
-    smooth = np.convolve(dist[ok], np.ones(window) / window, mode="valid")
-    start = float(np.median(dist[ok][:window]))
-    below = np.flatnonzero(smooth < 0.75 * start)
-    if not len(below):
-        return ""
-    return f" (closer after run {int(ok[below[0]]) + window})"
+def _onset(positions: np.ndarray, ranks: np.ndarray) -> int | None:
+    """The run after which proposals sit closer to the incumbent than most prior draws: the
+    first window of ranks whose mean falls below 0.3 (0.5 under random search)."""
+    if len(ranks) < 20:
+        return None
+    window = max(5, len(ranks) // 10)
+    smooth = np.convolve(ranks, np.ones(window) / window, mode="valid")
+    below = np.flatnonzero(smooth < 0.3)
+    return int(positions[below[0]]) + 1 if len(below) else None

@@ -13,6 +13,7 @@ import pandas as pd
 from reportgen.diagnostics import stats
 from reportgen.diagnostics.findings import Finding
 from reportgen.diagnostics.prep import Prepared, level_probabilities, to_value
+from reportgen.diagnostics.prep import config_keys as prep_keys
 from reportgen.formatting import fmt_number, fmt_value
 
 GAP_RATIO_NOTE = 2.0  # a gap this many times its expected size is worth naming
@@ -91,9 +92,8 @@ def coverage(prep: Prepared, rng: np.random.Generator | None = None) -> Coverage
     adjusted = stats.holm([p.pvalue if p.pvalue is not None else math.nan for p in params])
     params = [_with_adjusted(p, a) for p, a in zip(params, adjusted)]
     ratio = pct = null_band = subsampled = None
-    active = ~np.isnan(prep.u).any(axis=1)
-    if len(prep.params) and active.sum() >= 2:
-        u = prep.u[active]
+    if (~prep.replicate).any() and len(prep.distinct) >= 2:
+        u = spread_points(prep, rng)
         keep = stats.subsample(len(u), stats.MAX_DISCREPANCY_RUNS, rng)
         if len(keep) < len(u):
             subsampled = len(keep)
@@ -111,6 +111,17 @@ def coverage(prep: Prepared, rng: np.random.Generator | None = None) -> Coverage
     return CoverageInfo(**{**info.__dict__, "findings": tuple(_findings(prep, info))})
 
 
+def spread_points(prep: Prepared, rng: np.random.Generator,
+                  columns: np.ndarray | None = None) -> np.ndarray:
+    """The points the joint spread is measured on: one per distinct configuration (repeats
+    over seeds or folds are one proposal), replicates left out, and a parameter a run does not
+    set (a conditional one) drawn from its prior, so runs of every branch count and the
+    points stay uniform under random search."""
+    cols = np.flatnonzero(~prep.replicate) if columns is None else columns
+    u = prep.u[np.ix_(prep.distinct, cols)]
+    return np.where(np.isnan(u), rng.random(u.shape), u)
+
+
 def _with_adjusted(p: ParamCoverage, adjusted: float) -> ParamCoverage:
     return ParamCoverage(**{**p.__dict__,
                             "pvalue_adjusted": None if math.isnan(adjusted) else adjusted})
@@ -118,11 +129,13 @@ def _with_adjusted(p: ParamCoverage, adjusted: float) -> ParamCoverage:
 
 def _param(prep: Prepared, j: int) -> ParamCoverage:
     spec = prep.params[j]
-    u = prep.u[:, j]
+    # one value per distinct configuration: repeats over seeds or folds are not draws
+    rows = np.arange(prep.n) if prep.replicate[j] else prep.distinct
+    u = prep.u[rows, j]
     active = ~np.isnan(u)
     m = int(active.sum())
     if prep.categorical[j]:
-        codes = prep.codes[active, j]
+        codes = prep.codes[rows, j][active]
         levels = prep.levels[j]
         counts = np.bincount(codes, minlength=len(levels))
         probs = level_probabilities(spec, len(levels))
@@ -136,7 +149,7 @@ def _param(prep: Prepared, j: int) -> ParamCoverage:
             histogram=tuple(int(c) for c in counts), expected=tuple(float(e) for e in expected))
     from scipy import stats as st
 
-    values = prep.raw(j)[active]
+    values = prep.raw(j)[rows][active]
     ua = np.sort(u[active])
     p = float(st.kstest(ua, "uniform").pvalue) if m >= 10 else None
     spacings = np.diff(np.concatenate([[0.0], ua, [1.0]]))
@@ -149,8 +162,8 @@ def _param(prep: Prepared, j: int) -> ParamCoverage:
         spec.name, "numeric", m, p, None,
         covered_low=float(values.min()) if m else None,
         covered_high=float(values.max()) if m else None,
-        gap_low=to_value(spec, float(edges[k]), prep.raw(j)),
-        gap_high=to_value(spec, float(edges[k + 1]), prep.raw(j)),
+        gap_low=to_value(spec, float(edges[k]), prep.raw(j)) if m else None,
+        gap_high=to_value(spec, float(edges[k + 1]), prep.raw(j)) if m else None,
         gap_ratio=ratio, histogram=tuple(int(c) for c in hist),
         expected=tuple([m / bins] * bins))
 
@@ -172,28 +185,9 @@ def _chi2(counts: np.ndarray, probs: np.ndarray) -> float:
 
 
 def config_keys(prep: Prepared) -> np.ndarray:
-    """A canonical key (an integer) per run over the analysed parameters: runs share a key
-    when their levels match and their numbers agree to 10 significant digits."""
-    columns = {}
-    for j in range(len(prep.params)):
-        if prep.categorical[j]:
-            columns[j] = prep.codes[:, j]
-        else:
-            raw = np.asarray(prep.raw(j), dtype=float)
-            columns[j] = _significant(raw, 10)
-    if not columns:
-        return np.zeros(prep.n, dtype=int)
-    return pd.DataFrame(columns).groupby(list(columns), dropna=False, sort=False).ngroup() \
-        .to_numpy()
-
-
-def _significant(values: np.ndarray, digits: int) -> np.ndarray:
-    """Values rounded to `digits` significant digits (NaN and 0 stay)."""
-    out = values.copy()
-    ok = np.isfinite(values) & (values != 0)
-    scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(values[ok]))))
-    out[ok] = np.round(values[ok] * scale) / scale
-    return out
+    """A canonical key per run over every analysed parameter (replicates included)."""
+    return prep_keys(prep.sweep.runs, prep.params, prep.rows, prep.codes, prep.categorical,
+                     np.ones(len(prep.params), dtype=bool))
 
 
 def _space_size(prep: Prepared) -> int | None:

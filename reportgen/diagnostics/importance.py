@@ -1,10 +1,17 @@
-"""Parameter importance (research §5): rank correlations for small sweeps; from 30 runs a
-random forest on PIT features with out-of-bag R², its first- and total-order Sobol indices
-under the declared prior (the fANOVA quantity) with bootstrap intervals; and a top-quantile
-PED-ANOVA-style importance ("what separates the best runs")."""
+"""Parameter importance (research §5).
+
+What the report says and how it ranks comes from a calibrated effect test per parameter
+(`effect_tests`): conditional on the other parameters from FOREST_FROM runs, compared with
+shuffled copies of the parameter drawn within the same period of the sweep, Holm-adjusted;
+parameters whose effect cannot be told from chance share the last rank. Beside it: a random
+forest's out-of-bag R² (do the parameters explain the metric at all?) with its first- and
+total-order Sobol indices under the declared prior (the fANOVA quantity — on adaptive sweeps
+the forest extrapolates into space the sampler never visited, so these never rank), Spearman
+ρ, and a top-quantile PED-ANOVA-style importance ("what separates the best runs")."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,12 +20,17 @@ import numpy as np
 from reportgen.diagnostics import stats
 from reportgen.diagnostics.findings import Finding
 from reportgen.diagnostics.prep import Prepared, level_probabilities
+from reportgen.formatting import fmt_number
 
-FOREST_FROM = 30  # evaluated runs needed for the forest
+FOREST_FROM = 30  # evaluated runs needed for the forest and for conditional tests
 MAX_FOREST_RUNS = 2000  # the forest is fitted on a subsample above this
+MAX_TEST_CELLS = 6_000_000  # runs² × covariates of the neighbour distances, at most
 TREES = 100
-REFITS = 4  # bootstrap refits for the intervals
 SOBOL_POINTS = 512
+PERMUTATIONS = 400  # at least; 80 per parameter so Holm can reach 0.05 with many
+BOOTSTRAP = 100
+DETECT_ALPHA = 0.05
+COVARIATES = 3  # parameters the conditional pass removes the effect of
 POOR_FIT = 0.3  # out-of-bag R² below this: the model-based figures are not trusted
 #: adaptive samplers leave most of the space unvisited and tie parameters to time: the forest
 #: extrapolates, so it must fit better before its global importances are trusted
@@ -29,13 +41,17 @@ GRID = 50
 @dataclass(frozen=True)
 class ParamImportance:
     name: str
-    score: float  # total-order Sobol index (forest) or |rank correlation| / ε² (small sweeps)
-    low: float
+    score: float  # effect size ε² of the effect test (0 when not tested)
+    low: float  # bootstrap interval of the score
     high: float
-    rank: int
-    first_order: float | None = None
+    rank: int  # detected, then above chance, by score; every other one shares the last rank
+    first_order: float | None = None  # forest Sobol indices under the declared prior
     correlation: float | None = None  # Spearman ρ with the metric (numeric parameters)
     top_importance: float | None = None  # PED-ANOVA-style, normalised to sum 1
+    pvalue: float | None = None  # the effect test, Holm-adjusted across parameters
+    detected: bool = False  # pvalue < DETECT_ALPHA: an effect chance does not explain
+    chance: float | None = None  # the score that 95% of shuffled copies stay below
+    sobol_total: float | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +66,10 @@ class ImportanceInfo:
     def to_json(self) -> dict[str, Any]:
         return {"method": self.method, "oob_r2": self.oob_r2, "reliable": self.reliable,
                 "params": {p.name: {"score": p.score, "low": p.low, "high": p.high,
-                                    "rank": p.rank, "first_order": p.first_order,
+                                    "rank": p.rank, "pvalue": p.pvalue,
+                                    "detected": p.detected, "chance": p.chance,
+                                    "sobol_total": p.sobol_total,
+                                    "first_order": p.first_order,
                                     "correlation": p.correlation,
                                     "top_importance": p.top_importance}
                            for p in self.params},
@@ -60,42 +79,306 @@ class ImportanceInfo:
         """Parameter names, most important first."""
         return [p.name for p in sorted(self.params, key=lambda p: p.rank)]
 
+    def detected(self) -> set[str]:
+        """Parameters whose effect on the metric the tests tell apart from chance."""
+        return {p.name for p in self.params if p.detected}
+
+    def negligible(self) -> set[str]:
+        """Parameters shown to matter little: not detected, on a model that fits well."""
+        return {p.name for p in self.params if self.reliable and not p.detected}
+
 
 def importance(prep: Prepared, rng: np.random.Generator | None = None,
-               adaptive: bool = False) -> ImportanceInfo:
+               adaptive: bool = False, factor: np.ndarray | None = None) -> ImportanceInfo:
+    """Which parameters the metric depends on: a calibrated effect test per parameter (the
+    ranking and what the report says), and from FOREST_FROM runs a forest's fit and Sobol
+    indices (how well the parameters explain the metric at all). For a one-factor-at-a-time
+    design (`factor`: per run, the parameter its configuration varies) each factor is tested
+    on the baseline's runs and its own."""
     rng = rng or np.random.default_rng(17)
     ev = np.flatnonzero(prep.evaluated)
     if prep.confidence == "describe" or not len(prep.params):
         return ImportanceInfo(None, None, False, ())
-    x = _features(prep)[ev]
-    s = prep.s[ev]
     correlations = _correlations(prep, ev)
     top = _top_importance(prep, ev)
-    if len(ev) < FOREST_FROM:
-        scores, lows, highs = _rank_scores(prep, ev, rng)
-        info = _assemble("rank correlation", None, True, prep, scores, lows, highs, None,
-                         correlations, top, None)
-    else:
-        keep = stats.subsample(len(ev), MAX_FOREST_RUNS, rng)
-        sub = len(keep) if len(keep) < len(ev) else None
-        total, first, r2, lows, highs = _forest(prep, x[keep], s[keep], rng)
-        floor = POOR_FIT_ADAPTIVE if adaptive else POOR_FIT
-        info = _assemble("random forest (Sobol indices)", r2, r2 >= floor, prep, total,
-                         lows, highs, first, correlations, top, sub)
-    return ImportanceInfo(**{**info.__dict__,
-                             "findings": tuple(_findings(prep, info, adaptive))})
-
-
-def _assemble(method, r2, reliable, prep, scores, lows, highs, first, corr, top, sub
-              ) -> ImportanceInfo:  # type: ignore[no-untyped-def]
-    order = np.argsort(-np.asarray(scores), kind="stable")
-    rank = np.empty(len(order), dtype=int)
-    rank[order] = np.arange(1, len(order) + 1)
+    if factor is not None:
+        return _one_factor_importance(prep, ev, factor, rng, correlations, top)
+    configs, values = _per_configuration(prep, ev)
+    keep = stats.subsample(len(configs), MAX_FOREST_RUNS, rng)
+    sub = len(keep) if len(keep) < len(configs) else None
+    cap = max(FOREST_FROM, int(math.sqrt(MAX_TEST_CELLS / (COVARIATES + 1))))
+    if len(keep) > cap:
+        keep = keep[stats.subsample(len(keep), cap, rng)]
+        sub = len(keep)
+    tests = effect_tests(prep, configs[keep], values[keep], rng,
+                         conditional=len(configs) >= FOREST_FROM)
+    total = first = r2 = None
+    if len(configs) >= FOREST_FROM:
+        total, first, r2 = _forest(prep, _features(prep)[configs[keep]], values[keep], rng)
+    floor = POOR_FIT_ADAPTIVE if adaptive else POOR_FIT
+    fits = r2 is None or r2 >= floor
+    method = "conditional effect tests (residuals of the other parameters' nearest " \
+        "neighbours)" if len(ev) >= FOREST_FROM else "marginal effect tests"
+    scores = [t.score for t in tests]
+    detected = [t.pvalue is not None and t.pvalue < DETECT_ALPHA for t in tests]
+    rank = _ranks(scores, detected, [t.chance for t in tests])
     params = tuple(ParamImportance(
-        p.name, float(scores[j]), float(lows[j]), float(highs[j]), int(rank[j]),
-        None if first is None else float(first[j]), corr[j], top[j])
+        p.name, float(tests[j].score), float(tests[j].low), float(tests[j].high), rank[j],
+        None if first is None else float(first[j]), correlations[j], top[j],
+        tests[j].pvalue, detected[j], tests[j].chance,
+        None if total is None else float(total[j]))
         for j, p in enumerate(prep.params))
-    return ImportanceInfo(method, r2, reliable, params, sub)
+    info = ImportanceInfo(method, r2, fits and any(detected), params, sub)
+    return ImportanceInfo(**{**info.__dict__,
+                             "findings": tuple(_findings(prep, info, adaptive, fits))})
+
+
+def _ranks(scores: list[float], detected: list[bool], chance: list[float | None]
+           ) -> dict[int, int]:
+    """Detected parameters first, by score; then those whose score is above what 95% of their
+    shuffles reach (a hint, not a finding: the report names no effect for them), by score;
+    every other one shares the last rank — no order is claimed among what chance explains."""
+    above = [not d and c is not None and s > c for s, d, c in zip(scores, detected, chance)]
+    ordered = sorted((j for j in range(len(scores)) if detected[j] or above[j]),
+                     key=lambda j: (not detected[j], -scores[j]))
+    rank = {j: i + 1 for i, j in enumerate(ordered)}
+    last = len(ordered) + 1
+    return {j: rank.get(j, last) for j in range(len(scores))}
+
+
+def _one_factor_importance(prep: Prepared, ev: np.ndarray, factor: np.ndarray,
+                           rng: np.random.Generator, correlations: list, top: list
+                           ) -> ImportanceInfo:
+    """Each factor of an ablation against its baseline: the runs of the baseline and of the
+    configurations that vary only this factor, grouped by its value (their repeats over seeds
+    are real repeats here: nothing else differs), in a permutation Kruskal–Wallis test."""
+    raw = []
+    for j in range(len(prep.params)):
+        rows = ev[np.isin(factor[ev], (-1, j))]
+        x = prep.codes[rows, j].astype(float) if prep.categorical[j] else prep.raw(j)[rows]
+        ok = ~np.isnan(x) & (x >= 0 if prep.categorical[j] else True)
+        if prep.replicate[j] or ok.sum() < 6 or len(np.unique(x[ok])) < 2:
+            raw.append((0.0, 0.0, 0.0, None, None))
+            continue
+        levels = np.unique(x[ok], return_inverse=True)[1].astype(float)
+        raw.append(_kruskal_permutation(prep.s[rows][ok], levels, True,
+                                        np.zeros(int(ok.sum()), dtype=int),
+                                        max(PERMUTATIONS, 80 * len(prep.params)), rng))
+    adjusted = stats.holm([np.nan if r[3] is None else r[3] for r in raw])
+    detected = [not math.isnan(a) and a < DETECT_ALPHA for a in adjusted]
+    rank = _ranks([r[0] for r in raw], detected, [r[4] for r in raw])
+    params = tuple(ParamImportance(
+        p.name, float(raw[j][0]), float(raw[j][1]), float(raw[j][2]), rank[j], None,
+        correlations[j], top[j], None if math.isnan(adjusted[j]) else float(adjusted[j]),
+        detected[j], raw[j][4]) for j, p in enumerate(prep.params))
+    info = ImportanceInfo("each factor against the baseline (one factor at a time)", None,
+                          any(detected), params)
+    return ImportanceInfo(**{**info.__dict__,
+                             "findings": tuple(_findings(prep, info, False, True))})
+
+
+@dataclass(frozen=True)
+class EffectTest:
+    score: float
+    low: float
+    high: float
+    pvalue: float | None  # Holm-adjusted
+    chance: float | None
+
+
+def _per_configuration(prep: Prepared, ev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One row per distinct configuration of the evaluated runs (its first run) and the mean
+    signed metric over its repeats: runs of one configuration over seeds or folds are one
+    observation of it, not several (counting them apart would make any parameter that goes
+    with a good configuration look like it matters)."""
+    keys = prep.keys[ev]
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    if len(unique) == len(ev):
+        return ev, prep.s[ev]
+    means = np.bincount(inverse, weights=prep.s[ev]) / np.bincount(inverse)
+    order = np.argsort(first, kind="stable")  # proposal order of the first runs
+    return ev[first[order]], means[order]
+
+
+def effect_tests(prep: Prepared, rows: np.ndarray, s: np.ndarray, rng: np.random.Generator,
+                 conditional: bool = True) -> list[EffectTest]:
+    """Per parameter: does the metric depend on it beyond chance? The metric's ranks are
+    compared across the parameter's bins (quantile bins of a number, levels of a categorical)
+    by the Kruskal–Wallis effect size ε². Its null comes from shuffling the parameter's bins
+    among runs of the same period (blocks of the proposal order), so an adaptive sampler's
+    drift over time is not read as an effect; p-values are Holm-adjusted. Replicates (seeds,
+    folds) are not tested. `s` is the signed metric of each row.
+
+    When `conditional`, in two passes: the first tests each parameter alone; the second tests
+    it on what the strongest others from the first pass (up to COVARIATES, p < 0.1) leave
+    unexplained — the metric minus a leave-one-out nearest-neighbour prediction from their
+    coordinates — so a dominant parameter's effect does not drown the others', and a
+    parameter an adaptive sampler moved together with a strong one is not credited with its
+    effect."""
+    n, d = len(rows), len(prep.params)
+    coords, cat = _coordinates(prep, rows)
+    blocks = np.minimum(np.arange(n) * max(1, min(5, n // 40)) // n, 4)
+    draws = max(PERMUTATIONS, 80 * d)
+    def test(j: int, values: np.ndarray) -> tuple[float, float, float, float | None,
+                                                   float | None]:
+        ok = ~np.isnan(coords[:, j])
+        if prep.replicate[j] or ok.sum() < 6 or len(np.unique(coords[ok, j])) < 2:
+            return 0.0, 0.0, 0.0, None, None
+        return _kruskal_permutation(values[ok], coords[ok, j], bool(cat[j]), blocks[ok], draws,
+                                    rng)
+
+    raw = [test(j, s) for j in range(d)]
+    if conditional and n >= FOREST_FROM:
+        first = [(r[3], -r[0], j) for j, r in enumerate(raw) if r[3] is not None and r[3] < 0.1]
+        chosen = [j for _, _, j in sorted(first)[:COVARIATES + 1]]
+        if chosen:
+            per_dim = {j: _distances(coords[:, j:j + 1], cat[j:j + 1])[0] for j in chosen}
+            for j in range(d):
+                others = [k for k in chosen if k != j][:COVARIATES]
+                if others:
+                    numeric = [k for k in others if not cat[k]]
+                    resid = s - _knn_loo(sum(per_dim[k] for k in others), s,
+                                         coords[:, numeric])
+                    raw[j] = test(j, resid)
+    adjusted = stats.holm([np.nan if r[3] is None else r[3] for r in raw])
+    return [EffectTest(r[0], r[1], r[2], None if r[3] is None else float(a), r[4])
+            for r, a in zip(raw, adjusted)]
+
+
+def _coordinates(prep: Prepared, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """PIT coordinates of numbers and level codes of categoricals (NaN when inactive)."""
+    x = prep.u[rows].copy()
+    cat = prep.categorical.copy()
+    if cat.any():
+        codes = prep.codes[rows][:, cat]
+        x[:, cat] = np.where(codes >= 0, codes, np.nan)
+    return x, cat
+
+
+def _distances(x: np.ndarray, cat: np.ndarray) -> np.ndarray:
+    """(d, n, n) per-parameter distances: |Δu| for numbers, level mismatch for categoricals,
+    1 between an active and an inactive value, 0 between two inactive ones."""
+    diff = np.abs(x[None, :, :] - x[:, None, :]).transpose(2, 0, 1)
+    if cat.any():
+        diff[cat] = (diff[cat] > 0).astype(float)
+    missing = np.isnan(x)
+    one = missing[None, :, :] ^ missing[:, None, :]
+    both = missing[None, :, :] & missing[:, None, :]
+    diff = np.where(one.transpose(2, 0, 1), 1.0, diff)
+    return np.where(both.transpose(2, 0, 1), 0.0, diff)
+
+
+def _knn_loo(dist: np.ndarray, s: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Leave-one-out local linear prediction of s: a ridge-regularised linear fit on x over
+    each run's k nearest other runs (k = √n, at least 3 per coefficient), evaluated at the
+    run. Local linear, not a plain mean: a steep effect (a learning rate far from its best
+    value) would otherwise leave most of itself in the residual. `x` holds the numeric
+    covariates (n × q, NaN as 0); categorical ones only shape the neighbourhoods."""
+    n = len(s)
+    q = x.shape[1]
+    k = max(3 * (q + 1), min(n - 1, int(round(math.sqrt(n)))))
+    k = min(k, n - 1)
+    dist = dist + np.diag(np.full(n, np.inf))
+    near = np.argpartition(dist, k - 1, axis=1)[:, :k]
+    if not q:
+        return s[near].mean(axis=1)
+    centred = np.nan_to_num(x[near] - x[:, None, :])  # (n, k, q)
+    design = np.concatenate([np.ones((n, k, 1)), centred], axis=2)
+    gram = np.einsum("nki,nkj->nij", design, design) + 1e-3 * np.eye(q + 1)
+    rhs = np.einsum("nki,nk->ni", design, s[near])
+    return np.linalg.solve(gram, rhs[..., None])[:, 0, 0]
+
+
+def _bins(x: np.ndarray, categorical: bool) -> np.ndarray:
+    """Bin of each (active) run: its level, or its quantile bin (3 to 8 bins, ~15 runs
+    each)."""
+    if categorical:
+        return x.astype(int)
+    k = max(3, min(8, len(x) // 15))
+    ranks = np.argsort(np.argsort(x, kind="stable"), kind="stable")
+    return ranks * k // max(1, len(x))
+
+
+def _kruskal_permutation(values: np.ndarray, x: np.ndarray, categorical: bool,
+                         blocks: np.ndarray, draws: int, rng: np.random.Generator
+                         ) -> tuple[float, float, float, float | None, float | None]:
+    """Two Kruskal–Wallis permutation tests of the values across the parameter's bins, the
+    smaller p-value Bonferroni-doubled: one with bins over all runs, shuffled among runs of
+    the same period (blocks of the proposal order); one stratified by period, bins made within
+    each block (an adaptive sampler narrows a parameter over time: binning within a period
+    keeps the spread it still had there and ignores the drift; a sampler that locks on early
+    leaves that spread only in the first, so the first test keeps the power). Returns the
+    effect size ε² of the test that decided, its bootstrap 5–95% interval, the p-value and the
+    null's 95th percentile of ε²."""
+    if len(np.unique(blocks)) == 1:
+        return _kruskal_blocks(values, x, categorical, blocks, draws, rng)
+    pooled = _kruskal_blocks(values, x, categorical, blocks, draws, rng, per_block=False)
+    stratified = _kruskal_blocks(values, x, categorical, blocks, draws, rng)
+    if pooled[3] is None or stratified[3] is None:
+        return pooled if stratified[3] is None else stratified
+    best = pooled if pooled[3] <= stratified[3] else stratified
+    return (*best[:3], min(1.0, 2 * best[3]), best[4])
+
+
+def _kruskal_blocks(values: np.ndarray, x: np.ndarray, categorical: bool, blocks: np.ndarray,
+                    draws: int, rng: np.random.Generator, per_block: bool = True
+                    ) -> tuple[float, float, float, float | None, float | None]:
+    """The Kruskal–Wallis statistic summed over blocks (bins and ranks within each block), or
+    over all runs (`per_block` False, bins shuffled within blocks); pooled ε² = ΣH / Σ(n − 1)."""
+    from scipy import stats as st
+
+    parts = []
+    if per_block:
+        for b in np.unique(blocks):
+            inside = blocks == b
+            if inside.sum() >= 6:
+                labels = _bins(x[inside], categorical)
+                if len(np.unique(labels)) >= 2:
+                    parts.append((st.rankdata(values[inside]),
+                                  np.unique(labels, return_inverse=True)[1], None))
+    else:
+        labels = np.unique(_bins(x, categorical), return_inverse=True)[1]
+        if len(np.unique(labels)) >= 2:
+            parts.append((st.rankdata(values), labels, blocks))
+    if not parts:
+        return 0.0, 0.0, 0.0, None, None
+    dof = sum(len(r) - 1 for r, _, _ in parts)
+    observed = sum(float(_h(r[None, :], g[None, :])[0]) for r, g, _ in parts)
+    null = np.zeros(draws)
+    boot = np.zeros(BOOTSTRAP)
+    for ranks, groups, within in parts:
+        n = len(ranks)
+        if within is None:
+            shuffled = np.argsort(rng.random((draws, n)), axis=1)
+            null += _h(np.broadcast_to(ranks, (draws, n)), groups[shuffled])
+        else:  # shuffle the bins among runs of the same block
+            grouped = np.argsort(within, kind="stable")
+            order = np.argsort(within[None, :] + rng.random((draws, n)), axis=1)
+            labels = np.empty((draws, n), dtype=int)
+            labels[:, grouped] = groups[order]
+            null += _h(np.broadcast_to(ranks, (draws, n)), labels)
+        pick = rng.integers(0, n, (BOOTSTRAP, n))
+        boot_ranks = np.apply_along_axis(st.rankdata, 1, ranks[pick])
+        boot += _h(boot_ranks, groups[pick])
+    p = float((1 + np.sum(null >= observed - 1e-9)) / (1 + draws))
+    scale = max(dof, 1)
+    return (min(1.0, observed / scale), float(np.percentile(np.minimum(boot / scale, 1), 5)),
+            float(np.percentile(np.minimum(boot / scale, 1), 95)), p,
+            float(np.percentile(np.minimum(null / scale, 1), 95)))
+
+
+def _h(ranks: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Kruskal–Wallis H of each row (ranks 1..n, group labels 0..g-1), no tie correction."""
+    rows, n = ranks.shape
+    g = int(groups.max()) + 1
+    flat = (np.arange(rows)[:, None] * g + groups).ravel()
+    sums = np.bincount(flat, weights=ranks.ravel(), minlength=rows * g).reshape(rows, g)
+    sizes = np.bincount(flat, minlength=rows * g).reshape(rows, g).astype(float)
+    mean = (n + 1) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        between = np.where(sizes > 0, sizes * (sums / np.where(sizes > 0, sizes, 1) - mean) ** 2,
+                           0.0)
+    return 12 / (n * (n + 1)) * between.sum(axis=1)
 
 
 def _features(prep: Prepared) -> np.ndarray:
@@ -120,56 +403,17 @@ def _correlations(prep: Prepared, ev: np.ndarray) -> list[float | None]:
     return out
 
 
-def _rank_scores(prep: Prepared, ev: np.ndarray, rng: np.random.Generator
-                 ) -> tuple[list[float], list[float], list[float]]:
-    """|Spearman ρ| for numerics, Kruskal–Wallis ε² for categoricals, 200-resample CIs."""
-    from scipy import stats as st
-
-    def score(rows: np.ndarray, j: int) -> float:
-        s = prep.s[rows]
-        if prep.categorical[j]:
-            codes = prep.codes[rows, j]
-            groups = [s[codes == c] for c in np.unique(codes[codes >= 0])]
-            groups = [g for g in groups if len(g)]
-            if len(groups) < 2 or len(s) < 3:
-                return 0.0
-            h = st.kruskal(*groups).statistic
-            return float(max(0.0, h / (len(s) - 1))) if np.isfinite(h) else 0.0
-        u = prep.u[rows, j]
-        ok = ~np.isnan(u)
-        if ok.sum() < 3 or np.ptp(u[ok]) == 0 or np.ptp(s[ok]) == 0:
-            return 0.0
-        rho = st.spearmanr(u[ok], s[ok]).statistic
-        return float(abs(rho)) if np.isfinite(rho) else 0.0
-
-    scores, lows, highs = [], [], []
-    for j in range(len(prep.params)):
-        scores.append(score(ev, j))
-        boot = [score(ev[rng.integers(0, len(ev), len(ev))], j) for _ in range(200)]
-        lows.append(float(np.percentile(boot, 5)))
-        highs.append(float(np.percentile(boot, 95)))
-    return scores, lows, highs
-
-
 def _forest(prep: Prepared, x: np.ndarray, s: np.ndarray, rng: np.random.Generator):  # type: ignore[no-untyped-def]
+    """A random forest on the parameters: its out-of-bag R² (how much of the metric they
+    explain) and its Sobol indices under the declared prior (total and first order)."""
     from sklearn.ensemble import RandomForestRegressor
 
     seed = int(rng.integers(0, 2**31 - 1))
     model = RandomForestRegressor(n_estimators=TREES, min_samples_leaf=2, oob_score=True,
-                                  random_state=seed, n_jobs=2).fit(x, s)
-    model.set_params(n_jobs=1)  # threads add tree predictions in any order: not reproducible
-    r2 = float(model.oob_score_)
+                                  random_state=seed, n_jobs=1).fit(x, s)
     a, b = _sobol_design(prep, rng)
     total, first = _sobol(model, a, b)
-    refits_total = []
-    for k in range(REFITS):
-        pick = rng.integers(0, len(s), len(s))
-        refit = RandomForestRegressor(n_estimators=TREES // 2, min_samples_leaf=2,
-                                      random_state=seed + k + 1, n_jobs=2).fit(x[pick], s[pick])
-        refit.set_params(n_jobs=1)
-        refits_total.append(_sobol(refit, a, b)[0])
-    spread = np.vstack(refits_total + [total])
-    return total, first, r2, spread.min(axis=0), spread.max(axis=0)
+    return total, first, float(model.oob_score_)
 
 
 def _sobol_design(prep: Prepared, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -240,27 +484,37 @@ def _kde(u: np.ndarray) -> np.ndarray:
     return dens + 1.0  # the prior kernel: weight of one run, spread over the whole range
 
 
-def _findings(prep: Prepared, info: ImportanceInfo, adaptive: bool = False) -> list[Finding]:
+def _findings(prep: Prepared, info: ImportanceInfo, adaptive: bool, fits: bool
+              ) -> list[Finding]:
     out: list[Finding] = []
     if not info.params:
         return out
-    if info.oob_r2 is not None and not info.reliable:
+    metric = prep.sweep.metric.name
+    low_conf = " (low confidence: few runs)" if prep.confidence == "low" else ""
+    if info.oob_r2 is not None and not fits:
         why = (" — the adaptive search concentrated its runs, so parameters it stopped varying "
                "look unimportant" if adaptive else "")
         out.append(Finding(
             "importance_fit", "notice",
-            f"Importance is not reliable here: the model explains little of "
-            f"{prep.sweep.metric.name} (out-of-bag R² = {info.oob_r2:.2f}){why}. The bars are "
+            f"The parameters explain little of {metric} (a forest's out-of-bag R² = "
+            f"{info.oob_r2:.2f}){why}: the importance ranking is not reliable and the bars are "
             "greyed out; the best-region differences are the better guide.",
             {"oob_r2": info.oob_r2, "adaptive": adaptive}))
-        return out
-    ranked = sorted(info.params, key=lambda p: p.rank)
-    strong = [p for p in ranked if p.score >= 0.1]
-    low_conf = " (low confidence: few runs)" if prep.confidence == "low" else ""
-    if strong:
-        names = ", ".join(f"{p.name} ({p.score:.2f})" for p in strong[:3])
+    ranked = sorted((p for p in info.params if p.detected), key=lambda p: p.rank)
+    tested = [p for p in info.params if p.pvalue is not None]
+    if ranked:
+        names = ", ".join(f"{p.name} (ε² {p.score:.2f}, p = {fmt_number(p.pvalue, 2)})"
+                          for p in ranked[:3])
+        more = f" and {len(ranked) - 3} more" if len(ranked) > 3 else ""
         out.append(Finding(
             "importance", "info",
-            f"{prep.sweep.metric.name} depends most on {names}{low_conf}.",
-            {"method": info.method, "scores": {p.name: p.score for p in ranked}}))
+            f"{metric} depends most on {names}{more}{low_conf}.",
+            {"method": info.method, "detected": [p.name for p in ranked],
+             "scores": {p.name: p.score for p in info.params}}))
+    elif tested:
+        out.append(Finding(
+            "importance_none_detected", "notice",
+            f"No parameter's effect on {metric} can be told apart from chance in these "
+            f"{prep.n_evaluated:,} runs: the importance bars are not a ranking{low_conf}.",
+            {"method": info.method, "pvalues": {p.name: p.pvalue for p in tested}}))
     return out

@@ -40,6 +40,9 @@ class Prepared:
     categorical: np.ndarray  # (d,) bool: the parameter is categorical (or bool)
     codes: np.ndarray  # (n, d) level index of categoricals, -1 when missing or numeric
     levels: tuple[list, ...]  # per parameter: its levels (declared, then seen); [] if numeric
+    replicate: np.ndarray  # (d,) bool: a seed or fold, repeats of a configuration
+    keys: np.ndarray  # (n,) one integer per distinct configuration of the other parameters
+    distinct: np.ndarray  # position of the first run of each distinct configuration
 
     @property
     def n(self) -> int:
@@ -98,8 +101,39 @@ def prepare(sweep: Sweep) -> Prepared:
             levels.append(seen)
         else:
             levels.append([])
+    replicate = np.array([p.replicate for p in params], dtype=bool)
+    keys = config_keys(runs, params, rows, codes, categorical, ~replicate)
+    distinct = np.sort(np.unique(keys, return_index=True)[1])
     return Prepared(sweep, params, rows, u, s, ok, created[rows], finished[rows],
-                    confidence_for(int(ok.sum())), categorical, codes, tuple(levels))
+                    confidence_for(int(ok.sum())), categorical, codes, tuple(levels),
+                    replicate, keys, distinct)
+
+
+def config_keys(runs: pd.DataFrame, params: tuple[ParamSpec, ...], rows: np.ndarray,
+                codes: np.ndarray, categorical: np.ndarray, use: np.ndarray) -> np.ndarray:
+    """A canonical key (an integer) per run over the parameters in `use`: runs share a key
+    when their levels match and their numbers agree to 10 significant digits."""
+    columns = {}
+    for j in np.flatnonzero(use):
+        if categorical[j]:
+            columns[int(j)] = codes[:, j]
+        else:
+            raw = pd.to_numeric(runs[params[j].name].iloc[rows], errors="coerce") \
+                .to_numpy(dtype=float)
+            columns[int(j)] = _significant(raw, 10)
+    if not columns:
+        return np.zeros(len(rows), dtype=int)
+    return pd.DataFrame(columns).groupby(list(columns), dropna=False, sort=False).ngroup() \
+        .to_numpy()
+
+
+def _significant(values: np.ndarray, digits: int) -> np.ndarray:
+    """Values rounded to `digits` significant digits (NaN and 0 stay)."""
+    out = values.copy()
+    ok = np.isfinite(values) & (values != 0)
+    scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(values[ok]))))
+    out[ok] = np.round(values[ok] * scale) / scale
+    return out
 
 
 

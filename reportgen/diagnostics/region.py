@@ -23,6 +23,7 @@ BOUND_SHARE = 0.2  # more of the top set than this near a bound → "extend"
 BOUND_EDGE = 0.05  # "near": within 5% of the declared range (PIT scale)
 BOOTSTRAP = 100
 MAX_PRIM_RUNS = 1500
+PERMUTATIONS = 400  # shuffles of the top labels for the top-vs-rest test
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def region(prep: Prepared, fraction: float = 0.1, rng: np.random.Generator | Non
     if prep.confidence == "describe":
         info = RegionInfo(len(top), fraction, threshold, top, (), False, None, None)
         return info
-    params = [_param(prep, j, ev, is_top) for j in range(len(prep.params))]
+    params = [_param(prep, j, ev, is_top, rng) for j in range(len(prep.params))]
     params = _adjust(params)
     box = coverage = density = None
     subsampled = None
@@ -143,7 +144,8 @@ def region(prep: Prepared, fraction: float = 0.1, rng: np.random.Generator | Non
     return RegionInfo(**{**info.__dict__, "findings": tuple(_findings(prep, info))})
 
 
-def _param(prep: Prepared, j: int, ev: np.ndarray, is_top: np.ndarray) -> ParamRegion:
+def _param(prep: Prepared, j: int, ev: np.ndarray, is_top: np.ndarray,
+           rng: np.random.Generator) -> ParamRegion:
     from scipy import stats as st
 
     spec = prep.params[j]
@@ -184,9 +186,7 @@ def _param(prep: Prepared, j: int, ev: np.ndarray, is_top: np.ndarray) -> ParamR
         spread_all = 1.0 if spec.declared else np.quantile(au, 0.95) - np.quantile(au, 0.05)
         width = float((np.quantile(tu, 0.95) - np.quantile(tu, 0.05)) / spread_all) \
             if spread_all > 0 else None
-    rest = u[~is_top]
-    rest = rest[~np.isnan(rest)]
-    p = float(st.ks_2samp(tu, rest).pvalue) if len(tu) >= 5 and len(rest) >= 5 else None
+    p = top_vs_rest(u, is_top, rng)
     at_bound = None
     if spec.declared and len(tu):
         best_u = prep.u[np.flatnonzero(prep.evaluated)[np.nanargmin(prep.s[prep.evaluated])], j]
@@ -196,6 +196,48 @@ def _param(prep: Prepared, j: int, ev: np.ndarray, is_top: np.ndarray) -> ParamR
             at_bound = "high"
     return ParamRegion(spec.name, False, spec.scale, low, high, all_low, all_high, width, p,
                        at_bound)
+
+
+def top_vs_rest(u: np.ndarray, is_top: np.ndarray, rng: np.random.Generator) -> float | None:
+    """Do the top runs' values differ from the rest? The KS distance between the two, against
+    PERMUTATIONS shuffles of the top labels among runs of the same period (up to 5 blocks of
+    the proposal order): an adaptive sampler's best runs are its late runs, and late runs
+    differ from early ones in every parameter it narrowed, whether it matters or not."""
+    ok = ~np.isnan(u)
+    x, top = u[ok], is_top[ok]
+    k, n = int(top.sum()), len(x)
+    if k < 5 or n - k < 5:
+        return None
+    order = np.argsort(x, kind="stable")
+    blocks = np.minimum(np.arange(n) * max(1, min(5, n // 40)) // n, 4)
+    grouped = np.argsort(blocks, kind="stable")
+    shuffled = np.argsort(blocks[None, :] + rng.random((PERMUTATIONS, n)), axis=1)
+    labels = np.empty((PERMUTATIONS + 1, n), dtype=bool)
+    labels[0] = top
+    labels[1:, grouped] = top[shuffled]
+    ordered = labels[:, order]
+    cum_top = np.cumsum(ordered, axis=1) / k
+    cum_rest = np.cumsum(~ordered, axis=1) / (n - k)
+    distance = np.max(np.abs(cum_top - cum_rest), axis=1)
+    return float((1 + np.sum(distance[1:] >= distance[0] - 1e-12)) / (1 + PERMUTATIONS))
+
+
+def extendable(spec: Any, side: str) -> bool:
+    """Whether a declared range can grow on `side` (low | high): a log range always can; a
+    linear one not below 0 when it starts at 0 (rates, dropout, weight decay), not above 1
+    when it is a share in [0, 1], and an integer count not below 1."""
+    if spec.scale == "log":
+        return True
+    low, high = spec.low, spec.high
+    if side == "low":
+        if low is None:
+            return False
+        if low == 0 or (spec.kind == "int" and low <= 1 and low >= 0):
+            return False
+        return True
+    if high is None:
+        return False
+    return not (high == 1 and low is not None and low >= 0 and spec.kind != "int")
 
 
 def _quantiles(values: np.ndarray, log: bool) -> tuple[float | None, float | None]:
@@ -362,18 +404,27 @@ def _findings(prep: Prepared, info: RegionInfo) -> list[Finding]:
                      "stability": p.stability, "quasi_p": p.quasi_p}))
             continue
         scale = " (log)" if p.scale == "log" else ""
+        spec = next(x for x in prep.params if x.name == p.name)
         narrower = ""
         if p.width_ratio and 0 < p.width_ratio < 0.5:
-            spec = next(s for s in prep.params if s.name == p.name)
             narrower = f" — {1 / p.width_ratio:.0f}× narrower than " + \
                 ("searched" if spec.declared else "the range of the runs")
-        if p.at_bound:
+        if p.at_bound and extendable(spec, p.at_bound):
             out.append(Finding(
                 "region_bound", "warning" if p.kept else "notice",
                 f"The best {share} of runs press against the {p.at_bound} bound of {p.name} "
                 f"({fmt_number(p.low, 3)} to {fmt_number(p.high, 3)}): extend the range "
                 f"{'downwards' if p.at_bound == 'low' else 'upwards'}, do not narrow it"
                 f"{low_conf}.",
+                {"param": p.name, "at_bound": p.at_bound, "low": p.low, "high": p.high}))
+        elif p.at_bound:
+            edge = spec.low if p.at_bound == "low" else spec.high
+            out.append(Finding(
+                "region_edge", "info",
+                f"The best {share} of runs sit at the {p.at_bound} end of {p.name} "
+                f"({fmt_number(p.low, 3)} to {fmt_number(p.high, 3)}), and {fmt_number(edge, 3)} "
+                f"is as {'low' if p.at_bound == 'low' else 'high'} as it can go: keep that "
+                f"end{low_conf}.",
                 {"param": p.name, "at_bound": p.at_bound, "low": p.low, "high": p.high}))
         else:
             out.append(Finding(

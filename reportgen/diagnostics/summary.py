@@ -45,11 +45,12 @@ def commentary(prep: Prepared, ov: Overview, cov: CoverageInfo, conv: Convergenc
         crashes = [Finding(f.kind, f.severity, f.message[:-1] + f", {crash_where}.",
                            {**f.evidence, "where": crash_where})]
     importance_order = imp.order() if imp.params else prep.names
-    negligible = {p.name for p in imp.params if imp.reliable and p.high < 0.02}
+    detected = imp.detected()
     # the best runs of an adaptive search sit wherever the sampler drifted: a bound of a
-    # parameter the importance model finds negligible is not worth extending
+    # parameter without a detectable effect is not worth extending (nor does suggest extend it)
     region = [f for f in reg.findings
-              if not (f.kind == "region_bound" and f.evidence.get("param") in negligible)]
+              if not (f.kind in ("region_bound", "region_edge")
+                      and f.evidence.get("param") not in detected)]
     region.sort(key=lambda f: importance_order.index(f.evidence["param"])
                 if f.evidence.get("param") in importance_order else len(importance_order))
     return [*rest, *crashes, *strat.findings, *region, *imp.findings,
@@ -57,16 +58,16 @@ def commentary(prep: Prepared, ov: Overview, cov: CoverageInfo, conv: Convergenc
 
 
 def _no_effect(prep: Prepared, reg: RegionInfo, imp: ImportanceInfo) -> list[Finding]:
-    """Said only when nothing detects an effect: the forest's index is small, the best runs'
-    values do not differ from the rest, and no level is over- or under-represented."""
+    """Said only when nothing detects an effect: the parameter's effect test cannot tell it
+    from chance (while another's can), the best runs' values do not differ from the rest, and
+    no level is over- or under-represented."""
     if not imp.params or not imp.reliable or prep.confidence == "describe":
         return []
     out = []
     by_name = {p.name: p for p in reg.params}
-    limit = 0.02 if imp.method != "rank correlation" else 0.1
     for p in sorted(imp.params, key=lambda p: p.rank):
         r = by_name.get(p.name)
-        if r is None or p.high >= limit:
+        if r is None or p.detected or p.pvalue is None:
             continue
         if r.categorical:
             if any(e.q_enriched < 0.05 or e.q_depleted < 0.05 for e in r.enrichment):
@@ -78,8 +79,9 @@ def _no_effect(prep: Prepared, reg: RegionInfo, imp: ImportanceInfo) -> list[Fin
         low = " (low confidence: few runs)" if prep.confidence == "low" else ""
         out.append(Finding(
             "importance_none", "info",
-            f"{p.name} shows no detectable effect on {prep.sweep.metric.name}{low}.",
-            {"param": p.name, "score": p.score, "high": p.high}))
+            f"{p.name} shows no detectable effect on {prep.sweep.metric.name} (effect test "
+            f"p = {fmt_number(p.pvalue, 2)}){low}.",
+            {"param": p.name, "score": p.score, "pvalue": p.pvalue}))
     return out
 
 

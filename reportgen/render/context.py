@@ -126,11 +126,15 @@ def sweep_view(sweep: Sweep, d: Diagnostics, anchor: str, constants: dict[str, s
                 f"“top 10%” highlight is the best-region top set ({d.region.top_runs:,} runs).")
     imp = d.importance
     imp_caption = "" if not imp.params else (
-        f"{imp.method}; intervals from bootstrap refits."
-        + ("" if imp.reliable else " The model explains little of the metric: read the "
-           "bars as unreliable."))
+        f"{imp.method}. Effect size ε²: how much of the metric's rank order the parameter's "
+        "bins explain, with a 5–95% bootstrap interval; “chance” is the ε² that 95% of "
+        "shuffles of the parameter (within the same period of the sweep) stay below; an "
+        "effect is detected at Holm-adjusted p < 0.05, and parameters neither detected nor "
+        "above chance share the last rank. Repeats of a configuration count once."
+        + ("" if imp.reliable else " Not a reliable ranking here: no effect is detected, or "
+           "the parameters explain little of the metric."))
     if imp.subsampled:
-        imp_caption += f" Fitted on a random subsample of {imp.subsampled:,} runs."
+        imp_caption += f" Tested on a random subsample of {imp.subsampled:,} configurations."
     reg = d.region
     reg_caption = (f"Top set: the best {reg.top_runs} finished runs (max(10%, 5)); ranges are "
                    "their 5–95% quantiles on each parameter's own scale. The PRIM box is the "

@@ -42,7 +42,8 @@ def convergence_facts(d: Diagnostics) -> tuple[tuple[str, str], ...]:
                       if (c.late_gain or 0) > 0.01 else "slowing down"))
     if c.concentration_pvalue is not None:
         facts.append(("proposals concentrate", f"{'yes' if c.concentrating else 'no'} "
-                      f"(ρ = {c.concentration_rho:.2f}, p = {_p(c.concentration_pvalue)})"))
+                      f"(mean rank among prior draws {c.concentration_rank:.2f}, random search "
+                      f"0.50; p = {_p(c.concentration_pvalue)})"))
     if c.subsampled:
         facts.append(("subsampled", f"trend computed on {c.subsampled:,} runs"))
     return tuple(facts)
@@ -117,11 +118,13 @@ def region_table(d: Diagnostics) -> Table:
 def importance_table(d: Diagnostics) -> Table:
     i = d.importance
     rows = []
-    for p in sorted(i.params, key=lambda p: p.rank):
+    for p in sorted(i.params, key=lambda p: (p.rank, -p.score)):
         rows.append((str(p.rank), p.name, f"{p.score:.3f}", f"{p.low:.3f} … {p.high:.3f}",
-                     "–" if p.first_order is None else f"{p.first_order:.3f}",
+                     "–" if p.chance is None else f"{p.chance:.3f}", _p(p.pvalue),
+                     "yes" if p.detected else "no",
+                     "–" if p.sobol_total is None else f"{p.sobol_total:.3f}",
                      "–" if p.correlation is None else f"{p.correlation:+.2f}",
                      "–" if p.top_importance is None else f"{p.top_importance:.2f}"))
-    return Table(("rank", "parameter", "score", "interval", "first order",
-                  "Spearman ρ", "top-10% importance"), tuple(rows),
-                 (True, False, True, True, True, True, True))
+    return Table(("rank", "parameter", "effect ε²", "interval", "chance (95%)", "p (Holm)",
+                  "detected", "Sobol total (forest)", "Spearman ρ", "top-10% importance"),
+                 tuple(rows), (True, False, True, True, True, True, False, True, True, True))
