@@ -13,7 +13,7 @@ from typing import Any
 from reportgen import __version__
 
 #: the libraries whose versions a report names (read from package metadata: no import)
-LIBRARIES = ("bokeh", "pandas", "numpy", "scipy", "scikit-learn", "jinja2", "click", "wandb",
+LIBRARIES = ("bokeh", "pandas", "numpy", "scipy", "jinja2", "click", "wandb",
              "pyarrow")
 HIDDEN = "***"
 _SECRET_OPTION = re.compile(r"^--?[\w-]*(key|token|secret|password|passwd|auth)[\w-]*$", re.I)

@@ -60,8 +60,8 @@ def test_demo_build_with_json_contract(cli, tmp_path):
                 "runs_since_improvement", "stagnated", "concentrating",
                 "concentration_pvalue"} <= set(entry["convergence"])
         assert {"top_runs", "top_fraction", "params", "stability"} <= set(entry["best_region"])
-        assert {"method", "oob_r2", "params"} <= set(entry["importance"])
-        assert all({"score", "pvalue", "detected", "chance", "sobol_total"} <= set(p)
+        assert {"method", "fit_r2", "params"} <= set(entry["importance"])
+        assert all({"score", "pvalue", "detected", "chance"} <= set(p)
                    for p in entry["importance"]["params"].values())
         assert all({"kind", "severity", "message", "evidence"} == set(f)
                    for f in entry["findings"])

@@ -57,7 +57,7 @@ def test_runs_pressing_on_a_bound_say_extend():
 
 def test_importance_ranks_the_no_effect_parameter_last():
     info = importance(prepare(truth()))
-    assert info.method.startswith("conditional effect tests") and info.oob_r2 > 0.8
+    assert info.method.startswith("conditional effect tests") and info.fit_r2 > 0.8
     ranks = {p.name: p.rank for p in info.params}
     assert ranks["none"] == 4 and ranks["none"] > max(r for k, r in ranks.items() if k != "none")
     assert info.detected() == {"lr", "d", "opt"}
@@ -76,7 +76,7 @@ def test_poor_fit_is_flagged():
     sweep = make_sweep({"x": rng.random(60), "y": rng.random(60), "loss": rng.random(60)},
                        {"x": {"min": 0.0, "max": 1.0}, "y": {"min": 0.0, "max": 1.0}})
     info = importance(prepare(sweep))
-    assert not info.reliable and info.oob_r2 < 0.3
+    assert not info.reliable and info.fit_r2 < 0.3
     assert info.findings[0].kind == "importance_fit"
 
 

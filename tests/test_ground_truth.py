@@ -72,7 +72,7 @@ def test_grid_region_holds_the_best_cell(analyses):
 def test_the_no_effect_parameter_ranks_below_the_strong_ones(analyses, name):
     imp = analyses[name].importance
     if not imp.reliable:  # allowed only for the adaptive sweep, and then it must say so
-        assert name == "wandb-bayes" and imp.oob_r2 < 0.5
+        assert name == "wandb-bayes" and imp.fit_r2 < 0.5
         assert any(f.kind == "importance_fit" and "adaptive" in f.message
                    for f in analyses[name].findings)
         return

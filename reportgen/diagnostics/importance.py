@@ -1,13 +1,17 @@
 """Parameter importance (research §5).
 
 What the report says and how it ranks comes from a calibrated effect test per parameter
-(`effect_tests`): conditional on the other parameters from FOREST_FROM runs, compared with
-shuffled copies of the parameter drawn within the same period of the sweep, Holm-adjusted;
-parameters whose effect cannot be told from chance share the last rank. Beside it: a random
-forest's out-of-bag R² (do the parameters explain the metric at all?) with its first- and
-total-order Sobol indices under the declared prior (the fANOVA quantity — on adaptive sweeps
-the forest extrapolates into space the sampler never visited, so these never rank), Spearman
-ρ, and a top-quantile PED-ANOVA-style importance ("what separates the best runs")."""
+(`effect_tests`): conditional on the strongest other parameters from CONDITIONAL_FROM
+configurations, compared with shuffled copies of the parameter drawn within the same period
+of the sweep, Holm-adjusted; parameters whose effect cannot be told from chance share the last
+rank. Beside it: how much of the metric the detected parameters explain out of sample (R²;
+a poor fit flags the ranking), Spearman ρ, and a top-quantile PED-ANOVA-style importance
+("what separates the best runs").
+
+A random forest's Sobol indices under the declared prior (the fANOVA quantity) were the
+ranking before: on adaptive sweeps the forest extrapolates into space the sampler never
+visited and ordered scores at the noise floor (benchmarks/truth.py measured it), so it is gone.
+"""
 
 from __future__ import annotations
 
@@ -19,21 +23,19 @@ import numpy as np
 
 from reportgen.diagnostics import stats
 from reportgen.diagnostics.findings import Finding
-from reportgen.diagnostics.prep import Prepared, level_probabilities
+from reportgen.diagnostics.prep import Prepared
 from reportgen.formatting import fmt_number
 
-FOREST_FROM = 30  # evaluated runs needed for the forest and for conditional tests
-MAX_FOREST_RUNS = 2000  # the forest is fitted on a subsample above this
+CONDITIONAL_FROM = 30  # configurations needed for conditional tests and the fit R²
+MAX_TEST_RUNS = 2000  # the tests run on a subsample above this
 MAX_TEST_CELLS = 6_000_000  # runs² × covariates of the neighbour distances, at most
-TREES = 100
-SOBOL_POINTS = 512
 PERMUTATIONS = 400  # at least; 80 per parameter so Holm can reach 0.05 with many
 BOOTSTRAP = 100
 DETECT_ALPHA = 0.05
 COVARIATES = 3  # parameters the conditional pass removes the effect of
-POOR_FIT = 0.3  # out-of-bag R² below this: the model-based figures are not trusted
-#: adaptive samplers leave most of the space unvisited and tie parameters to time: the forest
-#: extrapolates, so it must fit better before its global importances are trusted
+POOR_FIT = 0.3  # fit R² below this: the ranking is not trusted
+#: adaptive samplers leave most of the space unvisited and tie parameters to time: the fit must
+#: be better before a ranking is trusted
 POOR_FIT_ADAPTIVE = 0.5
 GRID = 50
 
@@ -45,31 +47,27 @@ class ParamImportance:
     low: float  # bootstrap interval of the score
     high: float
     rank: int  # detected, then above chance, by score; every other one shares the last rank
-    first_order: float | None = None  # forest Sobol indices under the declared prior
     correlation: float | None = None  # Spearman ρ with the metric (numeric parameters)
     top_importance: float | None = None  # PED-ANOVA-style, normalised to sum 1
     pvalue: float | None = None  # the effect test, Holm-adjusted across parameters
     detected: bool = False  # pvalue < DETECT_ALPHA: an effect chance does not explain
     chance: float | None = None  # the score that 95% of shuffled copies stay below
-    sobol_total: float | None = None
 
 
 @dataclass(frozen=True)
 class ImportanceInfo:
     method: str | None
-    oob_r2: float | None
+    fit_r2: float | None  # out-of-sample R² of the metric from the detected parameters
     reliable: bool
     params: tuple[ParamImportance, ...]
     subsampled: int | None = None
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
     def to_json(self) -> dict[str, Any]:
-        return {"method": self.method, "oob_r2": self.oob_r2, "reliable": self.reliable,
+        return {"method": self.method, "fit_r2": self.fit_r2, "reliable": self.reliable,
                 "params": {p.name: {"score": p.score, "low": p.low, "high": p.high,
                                     "rank": p.rank, "pvalue": p.pvalue,
                                     "detected": p.detected, "chance": p.chance,
-                                    "sobol_total": p.sobol_total,
-                                    "first_order": p.first_order,
                                     "correlation": p.correlation,
                                     "top_importance": p.top_importance}
                            for p in self.params},
@@ -91,8 +89,8 @@ class ImportanceInfo:
 def importance(prep: Prepared, rng: np.random.Generator | None = None,
                adaptive: bool = False, factor: np.ndarray | None = None) -> ImportanceInfo:
     """Which parameters the metric depends on: a calibrated effect test per parameter (the
-    ranking and what the report says), and from FOREST_FROM runs a forest's fit and Sobol
-    indices (how well the parameters explain the metric at all). For a one-factor-at-a-time
+    ranking and what the report says), and from CONDITIONAL_FROM configurations how much of the
+    metric the detected ones explain out of sample. For a one-factor-at-a-time
     design (`factor`: per run, the parameter its configuration varies) each factor is tested
     on the baseline's runs and its own."""
     rng = rng or np.random.default_rng(17)
@@ -104,29 +102,29 @@ def importance(prep: Prepared, rng: np.random.Generator | None = None,
     if factor is not None:
         return _one_factor_importance(prep, ev, factor, rng, correlations, top)
     configs, values = _per_configuration(prep, ev)
-    keep = stats.subsample(len(configs), MAX_FOREST_RUNS, rng)
+    keep = stats.subsample(len(configs), MAX_TEST_RUNS, rng)
     sub = len(keep) if len(keep) < len(configs) else None
-    cap = max(FOREST_FROM, int(math.sqrt(MAX_TEST_CELLS / (COVARIATES + 1))))
+    cap = max(CONDITIONAL_FROM, int(math.sqrt(MAX_TEST_CELLS / (COVARIATES + 1))))
     if len(keep) > cap:
         keep = keep[stats.subsample(len(keep), cap, rng)]
         sub = len(keep)
     tests = effect_tests(prep, configs[keep], values[keep], rng,
-                         conditional=len(configs) >= FOREST_FROM)
-    total = first = r2 = None
-    if len(configs) >= FOREST_FROM:
-        total, first, r2 = _forest(prep, _features(prep)[configs[keep]], values[keep], rng)
-    floor = POOR_FIT_ADAPTIVE if adaptive else POOR_FIT
-    fits = r2 is None or r2 >= floor
+                         conditional=len(configs) >= CONDITIONAL_FROM)
     method = "conditional effect tests (residuals of the other parameters' nearest " \
-        "neighbours)" if len(ev) >= FOREST_FROM else "marginal effect tests"
+        "neighbours)" if len(configs) >= CONDITIONAL_FROM else "marginal effect tests"
     scores = [t.score for t in tests]
     detected = [t.pvalue is not None and t.pvalue < DETECT_ALPHA for t in tests]
     rank = _ranks(scores, detected, [t.chance for t in tests])
+    r2 = None
+    if len(configs) >= CONDITIONAL_FROM:
+        strongest = sorted((j for j in range(len(tests)) if detected[j]),
+                           key=lambda j: -scores[j])[:COVARIATES + 1]
+        r2 = fit_r2(prep, configs[keep], values[keep], strongest)
+    floor = POOR_FIT_ADAPTIVE if adaptive else POOR_FIT
+    fits = r2 is None or r2 >= floor
     params = tuple(ParamImportance(
         p.name, float(tests[j].score), float(tests[j].low), float(tests[j].high), rank[j],
-        None if first is None else float(first[j]), correlations[j], top[j],
-        tests[j].pvalue, detected[j], tests[j].chance,
-        None if total is None else float(total[j]))
+        correlations[j], top[j], tests[j].pvalue, detected[j], tests[j].chance)
         for j, p in enumerate(prep.params))
     info = ImportanceInfo(method, r2, fits and any(detected), params, sub)
     return ImportanceInfo(**{**info.__dict__,
@@ -168,7 +166,7 @@ def _one_factor_importance(prep: Prepared, ev: np.ndarray, factor: np.ndarray,
     detected = [not math.isnan(a) and a < DETECT_ALPHA for a in adjusted]
     rank = _ranks([r[0] for r in raw], detected, [r[4] for r in raw])
     params = tuple(ParamImportance(
-        p.name, float(raw[j][0]), float(raw[j][1]), float(raw[j][2]), rank[j], None,
+        p.name, float(raw[j][0]), float(raw[j][1]), float(raw[j][2]), rank[j],
         correlations[j], top[j], None if math.isnan(adjusted[j]) else float(adjusted[j]),
         detected[j], raw[j][4]) for j, p in enumerate(prep.params))
     info = ImportanceInfo("each factor against the baseline (one factor at a time)", None,
@@ -219,16 +217,17 @@ def effect_tests(prep: Prepared, rows: np.ndarray, s: np.ndarray, rng: np.random
     coords, cat = _coordinates(prep, rows)
     blocks = np.minimum(np.arange(n) * max(1, min(5, n // 40)) // n, 4)
     draws = max(PERMUTATIONS, 80 * d)
-    def test(j: int, values: np.ndarray) -> tuple[float, float, float, float | None,
-                                                   float | None]:
+    def test(j: int, values: np.ndarray, interval: bool = True
+             ) -> tuple[float, float, float, float | None, float | None]:
         ok = ~np.isnan(coords[:, j])
         if prep.replicate[j] or ok.sum() < 6 or len(np.unique(coords[ok, j])) < 2:
             return 0.0, 0.0, 0.0, None, None
         return _kruskal_permutation(values[ok], coords[ok, j], bool(cat[j]), blocks[ok], draws,
-                                    rng)
+                                    rng, interval)
 
-    raw = [test(j, s) for j in range(d)]
-    if conditional and n >= FOREST_FROM:
+    second = conditional and n >= CONDITIONAL_FROM
+    raw = [test(j, s, interval=not second) for j in range(d)]
+    if second:
         first = [(r[3], -r[0], j) for j, r in enumerate(raw) if r[3] is not None and r[3] < 0.1]
         chosen = [j for _, _, j in sorted(first)[:COVARIATES + 1]]
         if chosen:
@@ -240,6 +239,10 @@ def effect_tests(prep: Prepared, rows: np.ndarray, s: np.ndarray, rng: np.random
                     resid = s - _knn_loo(sum(per_dim[k] for k in others), s,
                                          coords[:, numeric])
                     raw[j] = test(j, resid)
+                else:
+                    raw[j] = test(j, s)
+        else:
+            raw = [test(j, s) for j in range(d)]
     adjusted = stats.holm([np.nan if r[3] is None else r[3] for r in raw])
     return [EffectTest(r[0], r[1], r[2], None if r[3] is None else float(a), r[4])
             for r, a in zip(raw, adjusted)]
@@ -300,7 +303,8 @@ def _bins(x: np.ndarray, categorical: bool) -> np.ndarray:
 
 
 def _kruskal_permutation(values: np.ndarray, x: np.ndarray, categorical: bool,
-                         blocks: np.ndarray, draws: int, rng: np.random.Generator
+                         blocks: np.ndarray, draws: int, rng: np.random.Generator,
+                         interval: bool = True
                          ) -> tuple[float, float, float, float | None, float | None]:
     """Two Kruskal–Wallis permutation tests of the values across the parameter's bins, the
     smaller p-value Bonferroni-doubled: one with bins over all runs, shuffled among runs of
@@ -308,26 +312,30 @@ def _kruskal_permutation(values: np.ndarray, x: np.ndarray, categorical: bool,
     each block (an adaptive sampler narrows a parameter over time: binning within a period
     keeps the spread it still had there and ignores the drift; a sampler that locks on early
     leaves that spread only in the first, so the first test keeps the power). Returns the
-    effect size ε² of the test that decided, its bootstrap 5–95% interval, the p-value and the
-    null's 95th percentile of ε²."""
-    if len(np.unique(blocks)) == 1:
-        return _kruskal_blocks(values, x, categorical, blocks, draws, rng)
-    pooled = _kruskal_blocks(values, x, categorical, blocks, draws, rng, per_block=False)
-    stratified = _kruskal_blocks(values, x, categorical, blocks, draws, rng)
-    if pooled[3] is None or stratified[3] is None:
-        return pooled if stratified[3] is None else stratified
-    best = pooled if pooled[3] <= stratified[3] else stratified
-    return (*best[:3], min(1.0, 2 * best[3]), best[4])
+    effect size ε² of the test that decided, its bootstrap 5–95% interval (when `interval`),
+    the p-value and the null's 95th percentile of ε²."""
+    tests = [_parts(values, x, categorical, blocks, per_block=True)]
+    if len(np.unique(blocks)) > 1:
+        tests.append(_parts(values, x, categorical, blocks, per_block=False))
+    results = [(parts, _permutation(parts, draws, rng)) for parts in tests if parts]
+    if not results:
+        return 0.0, 0.0, 0.0, None, None
+    parts, (score, p, chance) = min(results, key=lambda r: r[1][1])
+    p = min(1.0, p * len(results))
+    low, high = _interval(parts, rng) if interval else (score, score)
+    return score, low, high, p, chance
 
 
-def _kruskal_blocks(values: np.ndarray, x: np.ndarray, categorical: bool, blocks: np.ndarray,
-                    draws: int, rng: np.random.Generator, per_block: bool = True
-                    ) -> tuple[float, float, float, float | None, float | None]:
-    """The Kruskal–Wallis statistic summed over blocks (bins and ranks within each block), or
-    over all runs (`per_block` False, bins shuffled within blocks); pooled ε² = ΣH / Σ(n − 1)."""
+Parts = list[tuple[np.ndarray, np.ndarray, "np.ndarray | None"]]
+
+
+def _parts(values: np.ndarray, x: np.ndarray, categorical: bool, blocks: np.ndarray,
+           per_block: bool) -> Parts:
+    """(ranks, bin labels, blocks to shuffle within or None) per stratum: each block with its
+    own bins and ranks (`per_block`), or all runs with bins shuffled within blocks."""
     from scipy import stats as st
 
-    parts = []
+    parts: Parts = []
     if per_block:
         for b in np.unique(blocks):
             inside = blocks == b
@@ -340,12 +348,18 @@ def _kruskal_blocks(values: np.ndarray, x: np.ndarray, categorical: bool, blocks
         labels = np.unique(_bins(x, categorical), return_inverse=True)[1]
         if len(np.unique(labels)) >= 2:
             parts.append((st.rankdata(values), labels, blocks))
-    if not parts:
-        return 0.0, 0.0, 0.0, None, None
-    dof = sum(len(r) - 1 for r, _, _ in parts)
+    return parts
+
+
+def _dof(parts: Parts) -> int:
+    return max(1, sum(len(r) - 1 for r, _, _ in parts))
+
+
+def _permutation(parts: Parts, draws: int, rng: np.random.Generator
+                 ) -> tuple[float, float, float]:
+    """Pooled ε² = ΣH / Σ(n − 1), its permutation p-value and the null's 95th percentile."""
     observed = sum(float(_h(r[None, :], g[None, :])[0]) for r, g, _ in parts)
     null = np.zeros(draws)
-    boot = np.zeros(BOOTSTRAP)
     for ranks, groups, within in parts:
         n = len(ranks)
         if within is None:
@@ -357,14 +371,22 @@ def _kruskal_blocks(values: np.ndarray, x: np.ndarray, categorical: bool, blocks
             labels = np.empty((draws, n), dtype=int)
             labels[:, grouped] = groups[order]
             null += _h(np.broadcast_to(ranks, (draws, n)), labels)
-        pick = rng.integers(0, n, (BOOTSTRAP, n))
-        boot_ranks = np.apply_along_axis(st.rankdata, 1, ranks[pick])
-        boot += _h(boot_ranks, groups[pick])
     p = float((1 + np.sum(null >= observed - 1e-9)) / (1 + draws))
-    scale = max(dof, 1)
-    return (min(1.0, observed / scale), float(np.percentile(np.minimum(boot / scale, 1), 5)),
-            float(np.percentile(np.minimum(boot / scale, 1), 95)), p,
-            float(np.percentile(np.minimum(null / scale, 1), 95)))
+    dof = _dof(parts)
+    return min(1.0, observed / dof), p, float(np.percentile(np.minimum(null / dof, 1), 95))
+
+
+def _interval(parts: Parts, rng: np.random.Generator) -> tuple[float, float]:
+    """5–95% bootstrap interval of the pooled ε² (runs resampled within each stratum)."""
+    from scipy import stats as st
+
+    boot = np.zeros(BOOTSTRAP)
+    for ranks, groups, _ in parts:
+        n = len(ranks)
+        pick = rng.integers(0, n, (BOOTSTRAP, n))
+        boot += _h(st.rankdata(ranks[pick], axis=1), groups[pick])
+    boot = np.minimum(boot / _dof(parts), 1)
+    return float(np.percentile(boot, 5)), float(np.percentile(boot, 95))
 
 
 def _h(ranks: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -381,14 +403,6 @@ def _h(ranks: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return 12 / (n * (n + 1)) * between.sum(axis=1)
 
 
-def _features(prep: Prepared) -> np.ndarray:
-    """PIT coordinates; categoricals as level codes; inactive values as -1 (a sentinel)."""
-    x = prep.u.copy()
-    for j in np.flatnonzero(prep.categorical):
-        x[:, j] = prep.codes[:, j]
-    return np.where(np.isnan(x), -1.0, x)
-
-
 def _correlations(prep: Prepared, ev: np.ndarray) -> list[float | None]:
     from scipy import stats as st
 
@@ -403,46 +417,18 @@ def _correlations(prep: Prepared, ev: np.ndarray) -> list[float | None]:
     return out
 
 
-def _forest(prep: Prepared, x: np.ndarray, s: np.ndarray, rng: np.random.Generator):  # type: ignore[no-untyped-def]
-    """A random forest on the parameters: its out-of-bag R² (how much of the metric they
-    explain) and its Sobol indices under the declared prior (total and first order)."""
-    from sklearn.ensemble import RandomForestRegressor
-
-    seed = int(rng.integers(0, 2**31 - 1))
-    model = RandomForestRegressor(n_estimators=TREES, min_samples_leaf=2, oob_score=True,
-                                  random_state=seed, n_jobs=1).fit(x, s)
-    a, b = _sobol_design(prep, rng)
-    total, first = _sobol(model, a, b)
-    return total, first, float(model.oob_score_)
-
-
-def _sobol_design(prep: Prepared, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Two Sobol point sets drawn from the declared prior, in feature coordinates."""
-    from scipy.stats import qmc
-
-    d = len(prep.params)
-    points = qmc.Sobol(2 * d, scramble=True, seed=int(rng.integers(0, 2**31 - 1))
-                       ).random(SOBOL_POINTS)
-    for j in np.flatnonzero(prep.categorical):  # uniform → a level, by declared probabilities
-        p = level_probabilities(prep.params[j], len(prep.levels[j]))
-        edges = np.cumsum(p)[:-1]
-        for col in (j, d + j):
-            points[:, col] = np.searchsorted(edges, points[:, col], side="right")
-    return points[:, :d], points[:, d:]
-
-
-def _sobol(model, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
-    """Total (Jansen) and first-order (Saltelli 2010) indices of the model's prediction."""
-    d = a.shape[1]
-    stacked = [a, b] + [np.where(np.arange(d) == j, b, a) for j in range(d)]
-    pred = model.predict(np.vstack(stacked)).reshape(d + 2, len(a))
-    fa, fb, fab = pred[0], pred[1], pred[2:]
-    var = float(np.var(np.concatenate([fa, fb])))
-    if var <= 0:
-        return np.zeros(d), np.zeros(d)
-    total = np.mean((fa - fab) ** 2, axis=1) / (2 * var)
-    first = np.mean(fb * (fab - fa), axis=1) / var
-    return np.clip(total, 0, None), np.clip(first, 0, None)
+def fit_r2(prep: Prepared, rows: np.ndarray, s: np.ndarray, columns: list[int]) -> float:
+    """How much of the metric the given parameters explain out of sample: R² of the
+    leave-one-out local linear nearest-neighbour prediction from their coordinates (0 when no
+    parameter is given: nothing explains anything)."""
+    if not columns or len(rows) < 4:
+        return 0.0
+    coords, cat = _coordinates(prep, rows)
+    dist = sum(_distances(coords[:, j:j + 1], cat[j:j + 1])[0] for j in columns)
+    numeric = [j for j in columns if not cat[j]]
+    predicted = _knn_loo(dist, s, coords[:, numeric])
+    total = float(np.sum((s - s.mean()) ** 2))
+    return float(1 - np.sum((s - predicted) ** 2) / total) if total > 0 else 0.0
 
 
 def _top_importance(prep: Prepared, ev: np.ndarray) -> list[float | None]:
@@ -491,15 +477,15 @@ def _findings(prep: Prepared, info: ImportanceInfo, adaptive: bool, fits: bool
         return out
     metric = prep.sweep.metric.name
     low_conf = " (low confidence: few runs)" if prep.confidence == "low" else ""
-    if info.oob_r2 is not None and not fits:
+    if info.fit_r2 is not None and not fits:
         why = (" — the adaptive search concentrated its runs, so parameters it stopped varying "
                "look unimportant" if adaptive else "")
         out.append(Finding(
             "importance_fit", "notice",
-            f"The parameters explain little of {metric} (a forest's out-of-bag R² = "
-            f"{info.oob_r2:.2f}){why}: the importance ranking is not reliable and the bars are "
+            f"The parameters explain little of {metric} (out-of-sample R² = "
+            f"{info.fit_r2:.2f}){why}: the importance ranking is not reliable and the bars are "
             "greyed out; the best-region differences are the better guide.",
-            {"oob_r2": info.oob_r2, "adaptive": adaptive}))
+            {"fit_r2": info.fit_r2, "adaptive": adaptive}))
     ranked = sorted((p for p in info.params if p.detected), key=lambda p: p.rank)
     tested = [p for p in info.params if p.pvalue is not None]
     if ranked:

@@ -61,7 +61,7 @@ def peel(x: np.ndarray, codes: np.ndarray, hit: np.ndarray, min_support: int) ->
         best_drop: np.ndarray | None = None
         best_move: tuple[str, int, Any, Any] | None = None
         if xi.shape[1]:
-            cuts = np.quantile(xi, [ALPHA, 1 - ALPHA], axis=0)
+            cuts = _quantiles(xi, (ALPHA, 1 - ALPHA))
             for side, drop in ((0, xi < cuts[0]), (1, xi > cuts[1])):
                 removed = drop.sum(axis=0)
                 lost = hi @ drop
@@ -112,6 +112,19 @@ def peel(x: np.ndarray, codes: np.ndarray, hit: np.ndarray, min_support: int) ->
         boxes.append(Box(low.copy(), high.copy(), tuple(levels), inside_hits.sum() / total_hits,
                          float(inside_hits.mean()), len(idx) / n))
     return boxes
+
+
+def _quantiles(x: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
+    """np.quantile(x, qs, axis=0) with linear interpolation, without its per-call overhead
+    (a peel takes ~60 steps, a bootstrap 100 peels)."""
+    ordered = np.sort(x, axis=0)
+    out = np.empty((len(qs), x.shape[1]))
+    for i, q in enumerate(qs):
+        pos = q * (len(x) - 1)
+        below = int(np.floor(pos))
+        above = min(below + 1, len(x) - 1)
+        out[i] = ordered[below] + (pos - below) * (ordered[above] - ordered[below])
+    return out
 
 
 def choose(boxes: list[Box]) -> Box:

@@ -122,9 +122,8 @@ def importance_table(d: Diagnostics) -> Table:
         rows.append((str(p.rank), p.name, f"{p.score:.3f}", f"{p.low:.3f} … {p.high:.3f}",
                      "–" if p.chance is None else f"{p.chance:.3f}", _p(p.pvalue),
                      "yes" if p.detected else "no",
-                     "–" if p.sobol_total is None else f"{p.sobol_total:.3f}",
                      "–" if p.correlation is None else f"{p.correlation:+.2f}",
                      "–" if p.top_importance is None else f"{p.top_importance:.2f}"))
     return Table(("rank", "parameter", "effect ε²", "interval", "chance (95%)", "p (Holm)",
-                  "detected", "Sobol total (forest)", "Spearman ρ", "top-10% importance"),
-                 tuple(rows), (True, False, True, True, True, True, False, True, True, True))
+                  "detected", "Spearman ρ", "top-10% importance"),
+                 tuple(rows), (True, False, True, True, True, True, False, True, True))
