@@ -346,6 +346,7 @@ def judge(job: tuple[str, str, int, int]) -> dict[str, Any]:
     return {"problem": problem_name, "sampler": sampler, "n": len(rows), "size": n,
             "seed": seed, "truth": truth, "inferred": d.strategy.inferred,
             "concentrating": bool(d.convergence.concentrating),
+            "concentration_p": d.convergence.concentration_pvalue,
             "ranked": ranked if strong and none and truth != "insufficient evidence" else None,
             "unranked_flagged": None if truth != "insufficient evidence"
             else not d.importance.reliable,

@@ -17,7 +17,7 @@ from reportgen.formatting import fmt_number
 DRAWS = 100  # prior draws each proposal is ranked among
 MIN_PROPOSALS = 10
 MAX_TREND_RUNS = 5000  # the concentration test subsamples larger sweeps
-CONCENTRATION_ALPHA = 0.01  # one-sided: proposals closer to the incumbent than the prior
+CONCENTRATION_ALPHA = 0.001  # one-sided: proposals closer to the incumbent than the prior
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,10 @@ def design(prep: Prepared, rng: np.random.Generator | None = None) -> Design:
         if found is not None:
             confidence, words = found
             return Design("grid", confidence, tuple(evidence + words), repeats, replicates)
-    found_one = _one_factor(prep, cols)
+    # an ablation that removes a component leaves its parameter unset: a difference; a
+    # conditional parameter unset because another changed is none (momentum without sgd)
+    found_one = _one_factor(prep, cols, unset_differs=True) or \
+        _one_factor(prep, cols, unset_differs=False)
     if found_one is not None:
         return Design("one-factor", "high" if len(prep.distinct) >= 8 else "medium",
                       tuple(evidence + [found_one[0]]), repeats, replicates, found_one[1])
@@ -180,9 +183,11 @@ def _evenness_p(counts: np.ndarray, cells: int, rng: np.random.Generator) -> flo
     return float((1 + np.sum(null <= observed + 1e-9)) / (1 + NULL_DRAWS))
 
 
-def _one_factor(prep: Prepared, cols: np.ndarray) -> tuple[str, np.ndarray] | None:
+def _one_factor(prep: Prepared, cols: np.ndarray, unset_differs: bool
+                ) -> tuple[str, np.ndarray] | None:
     """Every distinct configuration differs from the baseline (each parameter's most common
-    value) in at most one parameter."""
+    value) in at most one parameter; an unset value is a value of its own when
+    `unset_differs`, else it differs from nothing."""
     first = prep.distinct
     if len(first) < 4 or len(cols) < 2:
         return None
@@ -196,7 +201,9 @@ def _one_factor(prep: Prepared, cols: np.ndarray) -> tuple[str, np.ndarray] | No
             column = np.where(codes >= 0, codes, np.nan)
         else:
             column = prep.raw(j)[first]
-        active = ~np.isnan(column)  # an inactive (conditional) parameter differs from nothing
+        if unset_differs:
+            column = np.where(np.isnan(column), -np.inf, column)
+        active = ~np.isnan(column)
         values, counts = np.unique(column[active], return_counts=True)
         if not len(values):
             continue
