@@ -27,9 +27,10 @@ import sys
 import time
 import warnings
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -398,6 +399,7 @@ def table(results: list[dict]) -> str:
     for r in results:
         by_family[FAMILY[r["sampler"]]].append(r)
     ranked = [r for r in results if r["ranked"] is not None]
+    unranked = [r for r in results if r["unranked_flagged"] is not None]
     lines = ["| what | measured |", "|---|---|",
              f"| strategy right | {share(results, lambda r: r['inferred'] == r['truth'])} |"]
     for family, rows in by_family.items():
@@ -416,14 +418,15 @@ def table(results: list[dict]) -> str:
         f"| every no-effect parameter ranked below every strong one | "
         f"{share(ranked, lambda r: r['ranked'])} |"]
     for family in ("W&B bayes", "TPE", "CMA-ES"):
-        lines.append(f"| … {family} | {share([r for r in by_family[family] if r['ranked'] is not None], lambda r: r['ranked'])} |")
+        judged = [r for r in by_family[family] if r["ranked"] is not None]
+        lines.append(f"| … {family} | {share(judged, lambda r: r['ranked'])} |")
     lines += [
         f"| … below 50 runs | "
         f"{share([r for r in ranked if r['n'] < 50], lambda r: r['ranked'])} |",
         f"| … wrong rankings marked reliable | "
         f"{share([r for r in ranked if not r['ranked']], lambda r: r['reliable'])} |",
         f"| … too few configurations to rank (kfold), ranking flagged | "
-        f"{share([r for r in results if r['unranked_flagged'] is not None], lambda r: r['unranked_flagged'])} |",
+        f"{share(unranked, lambda r: r['unranked_flagged'])} |",
         f"| next sweep narrows a no-effect parameter | "
         f"{share(results, lambda r: bool(r['narrowed_none']))} |",
         f"| next sweep keeps every known optimum | "

@@ -1,7 +1,6 @@
 """Best so far, records, stagnation, concentration."""
 
 import numpy as np
-import pytest
 from builders import make_sweep
 
 from reportgen.diagnostics.convergence import convergence, incumbents
@@ -51,7 +50,6 @@ def test_stagnation_needs_a_long_wait_and_no_late_gain():
 
 
 def test_incumbent_known_at_creation_respects_finish_times():
-    u = np.array([[0.0], [1.0], [0.2], [0.9]])
     s = np.array([1.0, 0.5, 2.0, 2.0])
     created = np.array([0.0, 1.0, 2.0, 3.0])
     finished = np.array([0.5, 2.5, 2.6, 3.5])  # run 1's result arrives after run 2 started

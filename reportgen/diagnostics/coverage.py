@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from reportgen.diagnostics import stats
 from reportgen.diagnostics.findings import Finding

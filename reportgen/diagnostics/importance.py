@@ -150,17 +150,18 @@ def _one_factor_importance(prep: Prepared, ev: np.ndarray, factor: np.ndarray,
     """Each factor of an ablation against its baseline: the runs of the baseline and of the
     configurations that vary only this factor, grouped by its value (their repeats over seeds
     are real repeats here: nothing else differs), in a permutation Kruskal–Wallis test."""
-    raw = []
+    raw: list[tuple[float, float, float, float | None, float | None]] = []
     for j in range(len(prep.params)):
         rows = ev[np.isin(factor[ev], (-1, j))]
-        x = prep.codes[rows, j].astype(float) if prep.categorical[j] else prep.raw(j)[rows]
-        ok = ~np.isnan(x) & (x >= 0 if prep.categorical[j] else True)
-        if prep.replicate[j] or ok.sum() < 6 or len(np.unique(x[ok])) < 2:
+        # an unset value (a component the ablation removed) is a level of its own
+        x = prep.codes[rows, j].astype(float) if prep.categorical[j] else \
+            np.nan_to_num(prep.raw(j)[rows], nan=-np.inf)
+        if prep.replicate[j] or len(rows) < 6 or len(np.unique(x)) < 2:
             raw.append((0.0, 0.0, 0.0, None, None))
             continue
-        levels = np.unique(x[ok], return_inverse=True)[1].astype(float)
-        raw.append(_kruskal_permutation(prep.s[rows][ok], levels, True,
-                                        np.zeros(int(ok.sum()), dtype=int),
+        levels = np.unique(x, return_inverse=True)[1].astype(float)
+        raw.append(_kruskal_permutation(prep.s[rows], levels, True,
+                                        np.zeros(len(rows), dtype=int),
                                         max(PERMUTATIONS, 80 * len(prep.params)), rng))
     adjusted = stats.holm([np.nan if r[3] is None else r[3] for r in raw])
     detected = [not math.isnan(a) and a < DETECT_ALPHA for a in adjusted]

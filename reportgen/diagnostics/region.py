@@ -21,7 +21,7 @@ from reportgen.formatting import fmt_number, fmt_value
 
 BOUND_SHARE = 0.2  # more of the top set than this near a bound → "extend"
 BOUND_EDGE = 0.05  # "near": within 5% of the declared range (PIT scale)
-BOOTSTRAP = 100
+BOOTSTRAP = 50  # resamples for the PRIM box's stability (a 0.6 threshold: ±0.07 at 50)
 MAX_PRIM_RUNS = 1500
 PERMUTATIONS = 400  # shuffles of the top labels for the top-vs-rest test
 
