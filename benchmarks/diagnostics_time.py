@@ -43,6 +43,7 @@ def sweep(n: int, d: int):  # type: ignore[no-untyped-def]
 def main(n: int, d: int) -> None:
     from reportgen.diagnostics.convergence import convergence
     from reportgen.diagnostics.coverage import coverage
+    from reportgen.diagnostics.design import design
     from reportgen.diagnostics.importance import importance
     from reportgen.diagnostics.overview import overview
     from reportgen.diagnostics.prep import prepare
@@ -51,22 +52,24 @@ def main(n: int, d: int) -> None:
 
     s = sweep(n, d)
     import scipy.stats  # noqa: F401  (import costs are not the diagnostics' own)
-    import sklearn.ensemble  # noqa: F401
 
     times = {}
     t0 = time.perf_counter()
     prep = prepare(s)
     times["prepare"] = time.perf_counter() - t0
-    for name, fn in (("overview", lambda: overview(s)), ("coverage", lambda: coverage(prep)),
+    for name, fn in (("overview", lambda: overview(s)), ("design", lambda: design(prep)),
+                     ("coverage", lambda: coverage(prep)),
                      ("convergence", lambda: convergence(prep))):
         t = time.perf_counter()
         result = fn()
         times[name] = time.perf_counter() - t
         if name == "coverage":
             cov = result
+        if name == "design":
+            plan = result
         if name == "convergence":
             conv = result
-    for name, fn in (("strategy", lambda: strategy(prep, cov, conv)),
+    for name, fn in (("strategy", lambda: strategy(prep, cov, conv, plan)),
                      ("region", lambda: region(prep)), ("importance", lambda: importance(prep))):
         t = time.perf_counter()
         fn()

@@ -24,6 +24,7 @@ BOUND_EDGE = 0.05  # "near": within 5% of the declared range (PIT scale)
 BOOTSTRAP = 50  # resamples for the PRIM box's stability (a 0.6 threshold: ±0.07 at 50)
 MAX_PRIM_RUNS = 1500
 PERMUTATIONS = 400  # shuffles of the top labels for the top-vs-rest test
+MAX_TEST_RUNS = 4000  # the top-vs-rest test runs on a random subsample above this
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,9 @@ def top_vs_rest(u: np.ndarray, is_top: np.ndarray, rng: np.random.Generator) -> 
     PERMUTATIONS shuffles of the top labels among runs of the same period (up to 5 blocks of
     the proposal order): an adaptive sampler's best runs are its late runs, and late runs
     differ from early ones in every parameter it narrowed, whether it matters or not."""
-    ok = ~np.isnan(u)
+    ok = np.flatnonzero(~np.isnan(u))
+    if len(ok) > MAX_TEST_RUNS:  # the permutations are PERMUTATIONS × runs: a subsample
+        ok = ok[stats.subsample(len(ok), MAX_TEST_RUNS, rng)]
     x, top = u[ok], is_top[ok]
     k, n = int(top.sum()), len(x)
     if k < 5 or n - k < 5:
@@ -368,7 +371,7 @@ def _level_tests_in_box(box: prim.Box, x: np.ndarray, codes: np.ndarray, s: np.n
 
 def _findings(prep: Prepared, info: RegionInfo) -> list[Finding]:
     out: list[Finding] = []
-    share = f"{info.top_fraction:.0%}" if info.top_runs > 5 else f"{info.top_runs}"
+    share = f"{info.top_fraction:.0%} of runs" if info.top_runs > 5 else f"{info.top_runs} runs"
     low_conf = " (low confidence: few runs)" if prep.confidence == "low" else ""
     for p in info.params:
         if p.categorical:
@@ -412,7 +415,7 @@ def _findings(prep: Prepared, info: RegionInfo) -> list[Finding]:
         if p.at_bound and extendable(spec, p.at_bound):
             out.append(Finding(
                 "region_bound", "warning" if p.kept else "notice",
-                f"The best {share} of runs press against the {p.at_bound} bound of {p.name} "
+                f"The best {share} press against the {p.at_bound} bound of {p.name} "
                 f"({fmt_number(p.low, 3)} to {fmt_number(p.high, 3)}): extend the range "
                 f"{'downwards' if p.at_bound == 'low' else 'upwards'}, do not narrow it"
                 f"{low_conf}.",
@@ -421,7 +424,7 @@ def _findings(prep: Prepared, info: RegionInfo) -> list[Finding]:
             edge = spec.low if p.at_bound == "low" else spec.high
             out.append(Finding(
                 "region_edge", "info",
-                f"The best {share} of runs sit at the {p.at_bound} end of {p.name} "
+                f"The best {share} sit at the {p.at_bound} end of {p.name} "
                 f"({fmt_number(p.low, 3)} to {fmt_number(p.high, 3)}), and {fmt_number(edge, 3)} "
                 f"is as {'low' if p.at_bound == 'low' else 'high'} as it can go: keep that "
                 f"end{low_conf}.",
@@ -429,7 +432,7 @@ def _findings(prep: Prepared, info: RegionInfo) -> list[Finding]:
         else:
             out.append(Finding(
                 "region_param", "info",
-                f"The best {share} of runs have {p.name} between {fmt_number(p.low, 3)} and "
+                f"The best {share} have {p.name} between {fmt_number(p.low, 3)} and "
                 f"{fmt_number(p.high, 3)}{scale}{narrower}{low_conf}.",
                 {"param": p.name, "low": p.low, "high": p.high, "width_ratio": p.width_ratio,
                  "pvalue": p.pvalue}))

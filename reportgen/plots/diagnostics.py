@@ -235,7 +235,7 @@ def importance_plot(info: ImportanceInfo) -> object:
               line_color="#d32f2f", line_width=2)
     top = max([p_.high for p_ in params] + [p_.chance or 0 for p_ in params] + [1e-9])
     p.x_range = Range1d(0, min(1.05, max(0.05, top * 1.1)) if math.isfinite(top) else 1)
-    title = f"Importance ({info.method})"
+    title = "Effect on the metric, by parameter"
     if info.fit_r2 is not None:
         title += f" — out-of-sample R² {info.fit_r2:.2f}"
     _style(p, title)
