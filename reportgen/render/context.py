@@ -126,7 +126,8 @@ def sweep_view(sweep: Sweep, d: Diagnostics, anchor: str, constants: dict[str, s
                 f"“top 10%” highlight is the best-region top set ({d.region.top_runs:,} runs).")
     imp = d.importance
     imp_caption = "" if not imp.params else (
-        f"{imp.method[:1].upper()}{imp.method[1:]}. Effect size ε²: how much of the metric's "
+        f"{(imp.method or '')[:1].upper()}{(imp.method or '')[1:]}. Effect size ε²: how much "
+        "of the metric's "
         "rank order the parameter's bins explain, with a 5–95% bootstrap interval; "
         "“chance” is the ε² that 95% of shuffles of the parameter (within the same period "
         "of the sweep) stay below; an effect is detected at Holm-adjusted p < 0.05, and "
