@@ -285,11 +285,9 @@ def propose(problem: Problem, sampler: str, n: int, seed: int) -> list[dict]:
 # ---------------------------------------------------------------- judging the report
 
 def as_sweep(problem: Problem, sampler: str, rows: list[dict], name: str):  # type: ignore[no-untyped-def]
-    import pandas as pd
-
-    from reportgen.config import ReportConfig
-    from reportgen.model import LoadedSweep
-    from reportgen.resolve import resolve
+    """The runs as reportgen gets them: one after another, with the declared space under a
+    wrong method (tests/ground_truth.py makes the frame)."""
+    from ground_truth import _sweep
 
     truth = TRUTH[sampler]
     params = wandb_params(problem, 3 if sampler == "wandb-grid" else None)
@@ -303,18 +301,9 @@ def as_sweep(problem: Problem, sampler: str, rows: list[dict], name: str):  # ty
         params["fold"] = {"values": [0, 1, 2, 3, 4]}
     cfg = {"method": WRONG[truth], "metric": {"name": "loss", "goal": "minimize"},
            "parameters": dict(reversed(list(params.items())))}
-    n = len(rows)
-    start = pd.Timestamp("2026-01-01T00:00:00Z")
-    columns = list(reversed([k for k in params])) + ["loss"]
-    frame = pd.DataFrame(rows).reindex(columns=list(reversed(columns[:-1])) + ["loss"])
-    frame.insert(0, "run_id", [f"{name}-{i}" for i in range(n)])
-    frame.insert(1, "name", frame["run_id"])
-    frame.insert(2, "state", "finished")
-    frame.insert(3, "created_at", [start + pd.Timedelta(minutes=10 * i) for i in range(n)])
-    frame.insert(4, "finished_at", [start + pd.Timedelta(minutes=10 * i + 9) for i in range(n)])
-    frame.insert(5, "runtime_s", 540.0)
-    loaded = LoadedSweep(name=name, source=name, runs=frame, config=cfg, method=cfg["method"])
-    return resolve(loaded, ReportConfig())
+    order = list(reversed(list(params))) + ["loss"]  # the parameter order reversed
+    reordered = [{k: row.get(k, float("nan")) for k in order} for row in rows]
+    return _sweep(reordered, cfg, name)
 
 
 def judge(job: tuple[str, str, int, int]) -> dict[str, Any]:
@@ -481,4 +470,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
     main()
