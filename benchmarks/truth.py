@@ -168,25 +168,11 @@ def _spec(problem: Problem, name: str) -> Param | None:
 
 
 def propose_wandb(problem: Problem, method: str, n: int, seed: int) -> list[dict]:
-    from sweeps import RunState, SweepRun, next_run
+    from ground_truth import wandb_rows
 
-    random.seed(seed)
-    np.random.seed(seed)
-    r = random.Random(seed + 1)
     cfg = {"method": method, "metric": {"name": "loss", "goal": "minimize"},
            "parameters": wandb_params(problem, 3 if method == "grid" else None)}
-    runs, rows = [], []
-    for i in range(n):
-        proposal = next_run(cfg, runs, validate=False)
-        if proposal is None:
-            break
-        values = {k: (v["value"].item() if hasattr(v["value"], "item") else v["value"])
-                  for k, v in proposal.config.items()}
-        loss = problem.objective(values, r)
-        runs.append(SweepRun(name=f"r{i}", state=RunState.finished, config=proposal.config,
-                             summary_metrics={"loss": loss}))
-        rows.append({**values, "loss": loss})  # W&B logs every proposed key
-    return rows
+    return wandb_rows(cfg, problem.objective, n, seed)  # W&B logs every proposed key
 
 
 def propose_optuna(problem: Problem, sampler: str, n: int, seed: int) -> list[dict]:

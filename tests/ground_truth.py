@@ -41,12 +41,18 @@ def config(method: str) -> dict:
 
 def wandb_sweep(method: str, n: int, seed: int) -> Sweep:
     """A sweep proposed by W&B's own engine, one run after another."""
+    cfg = config(method)
+    return _sweep(wandb_rows(cfg, objective, n, seed), cfg, f"wandb-{method}-{seed}")
+
+
+def wandb_rows(cfg: dict, loss_of, n: int, seed: int) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Up to n runs proposed by W&B's `sweeps` engine for `cfg`, each scored by
+    `loss_of(values, rng)` before the next proposal (grids stop when complete)."""
     from sweeps import RunState, SweepRun, next_run
 
     random.seed(seed)
     np.random.seed(seed)
     rng = random.Random(seed + 1)
-    cfg = config(method)
     runs, rows = [], []
     for i in range(n):
         proposal = next_run(cfg, runs, validate=False)
@@ -54,11 +60,11 @@ def wandb_sweep(method: str, n: int, seed: int) -> Sweep:
             break
         values = {k: (v["value"].item() if hasattr(v["value"], "item") else v["value"])
                   for k, v in proposal.config.items()}
-        loss = objective(values, rng)
+        loss = loss_of(values, rng)
         runs.append(SweepRun(name=f"r{i}", state=RunState.finished, config=proposal.config,
                              summary_metrics={"loss": loss}))
         rows.append({**values, "loss": loss})
-    return _sweep(rows, cfg, f"wandb-{method}-{seed}")
+    return rows
 
 
 def optuna_sweep(sampler: str, n: int, seed: int) -> Sweep:
