@@ -244,3 +244,18 @@ def test_history_is_fetched_in_parallel_cached_and_compared_with_the_final_value
     doc = json.loads((tmp_path / "r.json").read_text())
     finding = next(f for f in doc["sweeps"][0]["findings"] if f["kind"] == "history")
     assert finding["evidence"] == {"runs": 19, "of": 76}
+
+
+def test_a_port_number_is_not_a_status_code():
+    """The loopback server's port (127.0.0.1:40123, :42957) once read as 401 or 429: the
+    flaky error tests of earlier sessions."""
+    from reportgen.sources.wandb_api import FetchOptions, describe_error
+
+    for port in (40123, 42957, 34012):
+        exc = RuntimeError(f"Max retries exceeded with url: http://127.0.0.1:{port}/graphql "
+                           "(Caused by ResponseError('too many 500 error responses'))")
+        message = describe_error(exc, "team/proj/abc123", FetchOptions())
+        assert message.startswith("the W&B server failed while fetching team/proj/abc123"), \
+            message
+    assert describe_error(RuntimeError("HTTP 401: unauthorized"), "t/p/s",
+                          FetchOptions()).startswith("W&B refused the API key (401)")

@@ -43,7 +43,7 @@ GRID = 50
 @dataclass(frozen=True)
 class ParamImportance:
     name: str
-    score: float  # effect size ε² of the effect test (0 when not tested)
+    score: float  # the parameter's own effect size ε² (0 when not tested)
     low: float  # bootstrap interval of the score
     high: float
     rank: int  # detected, then above chance, by score; every other one shares the last rank
@@ -213,7 +213,8 @@ def effect_tests(prep: Prepared, rows: np.ndarray, s: np.ndarray, rng: np.random
     unexplained — the metric minus a leave-one-out nearest-neighbour prediction from their
     coordinates — so a dominant parameter's effect does not drown the others', and a
     parameter an adaptive sampler moved together with a strong one is not credited with its
-    effect."""
+    effect. The score, its interval and its chance level are the first pass's (the
+    parameter's own share of the metric's rank order); the p-value is the second's."""
     n, d = len(rows), len(prep.params)
     coords, cat = _coordinates(prep, rows)
     blocks = np.minimum(np.arange(n) * max(1, min(5, n // 40)) // n, 4)
@@ -227,7 +228,8 @@ def effect_tests(prep: Prepared, rows: np.ndarray, s: np.ndarray, rng: np.random
                                     rng, interval)
 
     second = conditional and n >= CONDITIONAL_FROM
-    raw = [test(j, s, interval=not second) for j in range(d)]
+    raw = [test(j, s) for j in range(d)]
+    marginal = list(raw)
     if second:
         first = [(r[3], -r[0], j) for j, r in enumerate(raw) if r[3] is not None and r[3] < 0.1]
         chosen = [j for _, _, j in sorted(first)[:COVARIATES + 1]]
@@ -239,14 +241,13 @@ def effect_tests(prep: Prepared, rows: np.ndarray, s: np.ndarray, rng: np.random
                     numeric = [k for k in others if not cat[k]]
                     resid = s - _knn_loo(sum(per_dim[k] for k in others), s,
                                          coords[:, numeric])
-                    raw[j] = test(j, resid)
-                else:
-                    raw[j] = test(j, s)
-        else:
-            raw = [test(j, s) for j in range(d)]
+                    raw[j] = test(j, resid, interval=False)
     adjusted = stats.holm([np.nan if r[3] is None else r[3] for r in raw])
-    return [EffectTest(r[0], r[1], r[2], None if r[3] is None else float(a), r[4])
-            for r, a in zip(raw, adjusted)]
+    # the effect size shown and ranked is the parameter's own share of the metric's rank
+    # order (the first pass): a residual's ε² says how much of what is left it explains,
+    # which is large for any detected effect once the others are removed
+    return [EffectTest(m[0], m[1], m[2], None if r[3] is None else float(a), m[4])
+            for m, r, a in zip(marginal, raw, adjusted)]
 
 
 def _coordinates(prep: Prepared, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

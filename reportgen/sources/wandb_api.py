@@ -250,6 +250,11 @@ def to_loaded(doc: dict[str, Any], source: str, warnings: list[str], notes: list
         warnings=warnings + frame_warnings, notes=notes, dialect="W&B cloud sweep")
 
 
+def _status(text: str, code: int) -> bool:
+    """Whether `text` names the HTTP status `code` as a word (not inside a port or a number)."""
+    return re.search(rf"(?<![:\d.]){code}(?!\d)", text) is not None
+
+
 def describe_error(exc: Exception, label: str, options: FetchOptions) -> str:
     """One sentence for any failure of the wandb client; the API key never appears."""
     text = " ".join(str(exc).split())
@@ -261,7 +266,8 @@ def describe_error(exc: Exception, label: str, options: FetchOptions) -> str:
     lowered = text.lower()
     if kind == "UsageError" and "api key" in lowered:
         return "no W&B API key: run `wandb login` or set WANDB_API_KEY"
-    if "not logged in" in lowered or "401" in lowered or "unauthorized" in lowered:
+    # status codes as words: a port number of the server (127.0.0.1:40123) is not a 401
+    if "not logged in" in lowered or _status(lowered, 401) or "unauthorized" in lowered:
         return f"W&B refused the API key (401) for {label}: check WANDB_API_KEY or run " \
                "`wandb login --relogin`"
     if "could not find sweep" in lowered:
@@ -270,7 +276,7 @@ def describe_error(exc: Exception, label: str, options: FetchOptions) -> str:
     if "could not find project" in lowered or "project permission denied" in lowered:
         entity, project = label.split("/")[:2]
         return f"project {entity}/{project} not found or not visible with this API key"
-    if "429" in lowered or "rate limit" in lowered:
+    if _status(lowered, 429) or "rate limit" in lowered:
         return f"W&B rate-limited the requests for {label} (429) and retries ran out: wait a " \
                "minute and try again"
     if "did not respond in time" in lowered or "timed out" in lowered or "timeout" in lowered \
@@ -293,7 +299,7 @@ def describe_error(exc: Exception, label: str, options: FetchOptions) -> str:
                    "`wandb login --relogin`"
         return f"cannot reach W&B at {base} within {options.timeout:g} s for {label}: check " \
                "the network (or WANDB_BASE_URL), or use --offline with a cached copy"
-    if re.search(r"\b5\d\d\b", lowered) or "internal" in lowered:
+    if re.search(r"(?<![:\d])\b5\d\d\b", lowered) or "internal" in lowered:
         return f"the W&B server failed while fetching {label} ({text[:160]}); try again later"
     return f"fetching {label} from W&B failed: {kind}: {text[:200]}"
 
