@@ -193,7 +193,6 @@ def _one_factor(prep: Prepared, cols: np.ndarray, unset_differs: bool
         return None
     diff = np.zeros(len(first), dtype=int)
     which = np.full(len(first), -1)
-    base_words = []
     varied = 0
     for j in cols:
         if prep.categorical[j]:
@@ -212,7 +211,6 @@ def _one_factor(prep: Prepared, cols: np.ndarray, unset_differs: bool
         diff += differs
         which = np.where(differs, j, which)
         varied += len(values) > 1
-        base_words.append(prep.params[j].name)
     if varied < 2 or np.mean(diff <= 1) < ONE_FACTOR_SHARE or (diff == 0).sum() > 1 + \
             int(0.1 * len(first)):
         return None
