@@ -62,7 +62,9 @@ def test_importance_ranks_the_no_effect_parameter_last():
     assert ranks["none"] == 4 and ranks["none"] > max(r for k, r in ranks.items() if k != "none")
     assert info.detected() == {"lr", "d", "opt"}
     none = next(p for p in info.params if p.name == "none")
-    assert none.pvalue > 0.05 and none.score < none.chance
+    # its own ε² may pass the shuffles' 95th percentile by chance (it does here: 0.081 against
+    # 0.068); the test conditional on the others finds nothing, so no effect is named
+    assert none.pvalue > 0.5 and not none.detected
 
 
 def test_small_sweeps_use_rank_correlation_and_say_low_confidence():
