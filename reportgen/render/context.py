@@ -130,9 +130,11 @@ def sweep_view(sweep: Sweep, d: Diagnostics, anchor: str, constants: dict[str, s
         "of the metric's "
         "rank order the parameter's bins explain, with a 5–95% bootstrap interval; "
         "“chance” is the ε² that 95% of shuffles of the parameter (within the same period "
-        "of the sweep) stay below; an effect is detected at Holm-adjusted p < 0.05, and "
-        "parameters neither detected nor above chance share the last rank. Repeats of a "
-        "configuration count once."
+        "of the sweep) stay below; an effect is detected at Holm-adjusted p < 0.05 by the "
+        "test on what the strongest other parameters leave unexplained (so a parameter a "
+        "stronger one hides can be detected with a small ε² of its own), and parameters "
+        "neither detected nor above chance share the last rank. Repeats of a configuration "
+        "count once."
         + ("" if imp.reliable else " Not a reliable ranking here: no effect is detected, or "
            "the parameters explain little of the metric."))
     if imp.subsampled:
