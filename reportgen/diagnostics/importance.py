@@ -81,10 +81,6 @@ class ImportanceInfo:
         """Parameters whose effect on the metric the tests tell apart from chance."""
         return {p.name for p in self.params if p.detected}
 
-    def negligible(self) -> set[str]:
-        """Parameters shown to matter little: not detected, on a model that fits well."""
-        return {p.name for p in self.params if self.reliable and not p.detected}
-
 
 def importance(prep: Prepared, rng: np.random.Generator | None = None,
                adaptive: bool = False, factor: np.ndarray | None = None) -> ImportanceInfo:
