@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -21,11 +22,22 @@ def fmt_number(value: float | None, digits: int = 4) -> str:
     if v.is_integer() and abs(v) < 1e9:
         return str(int(v))
     magnitude = abs(v)
+    rounded = _significant(v, digits)
     if magnitude >= 1e6 or magnitude < 1e-3:
-        mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
+        mantissa, exponent = f"{rounded:.{digits - 1}e}".split("e")
         mantissa = mantissa.rstrip("0").rstrip(".")
         return f"{mantissa}e{int(exponent)}"
-    return f"{v:.{digits}g}"
+    text = repr(float(rounded))  # the shortest digits that read back as that number
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _significant(v: float, digits: int) -> Decimal:
+    """v's exact binary value rounded to `digits` significant digits, a tie away from zero:
+    what JavaScript's toPrecision and toExponential do, so the page's tooltips (parallel.js's
+    `fmt`) write every number as the report's text does."""
+    exact = Decimal(v)
+    step = Decimal(1).scaleb(exact.adjusted() - digits + 1)
+    return exact.quantize(step, rounding=ROUND_HALF_UP)
 
 
 def is_missing(value: Any) -> bool:
