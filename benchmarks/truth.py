@@ -375,6 +375,15 @@ def table(results: list[dict]) -> str:
         by_family[FAMILY[r["sampler"]]].append(r)
     ranked = [r for r in results if r["ranked"] is not None]
     unranked = [r for r in results if r["unranked_flagged"] is not None]
+
+    def adaptive_families(key: str) -> list[str]:
+        """A row per adaptive sampler: the share of its judged sweeps where `key` holds."""
+        rows = []
+        for family in ("W&B bayes", "TPE", "CMA-ES"):
+            judged = [r for r in by_family[family] if r[key] is not None]
+            rows.append(f"| … {family} | {share(judged, lambda r: bool(r[key]))} |")
+        return rows
+
     lines = ["| what | measured |", "|---|---|",
              f"| strategy right | {share(results, lambda r: r['inferred'] == r['truth'])} |"]
     for family, rows in by_family.items():
@@ -383,19 +392,11 @@ def table(results: list[dict]) -> str:
         f"| false \"adaptive\" on random and QMC sweeps | "
         f"{share(randomish, lambda r: r['inferred'] == 'adaptive')} |",
         f"| proposals concentrating, seen on adaptive sweeps | "
-        f"{share(adaptive, lambda r: r['concentrating'])} |"]
-    for family in ("W&B bayes", "TPE", "CMA-ES"):
-        lines.append(f"| … {family} | "
-                     f"{share(by_family[family], lambda r: r['concentrating'])} |")
-    lines += [
+        f"{share(adaptive, lambda r: r['concentrating'])} |", *adaptive_families("concentrating"),
         f"| … said of random and QMC sweeps (false) | "
         f"{share(randomish, lambda r: r['concentrating'])} |",
         f"| every no-effect parameter ranked below every strong one | "
-        f"{share(ranked, lambda r: r['ranked'])} |"]
-    for family in ("W&B bayes", "TPE", "CMA-ES"):
-        judged = [r for r in by_family[family] if r["ranked"] is not None]
-        lines.append(f"| … {family} | {share(judged, lambda r: r['ranked'])} |")
-    lines += [
+        f"{share(ranked, lambda r: r['ranked'])} |", *adaptive_families("ranked"),
         f"| … below 50 runs | "
         f"{share([r for r in ranked if r['n'] < 50], lambda r: r['ranked'])} |",
         f"| … wrong rankings marked reliable | "

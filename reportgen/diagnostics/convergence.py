@@ -167,17 +167,6 @@ def _distance(a: np.ndarray, b: np.ndarray, categorical: np.ndarray) -> np.ndarr
         return np.nanmean(diff, axis=-1) if diff.shape[-1] else np.zeros(diff.shape[:-1])
 
 
-def _proposal_space(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
-    """Coordinates of the proposals for distances: PIT for numbers, level codes for
-    categoricals; replicates (seeds, folds) left out. Returns (x, categorical mask)."""
-    keep = ~prep.replicate
-    x = prep.u.copy()
-    if prep.categorical.any():
-        x[:, prep.categorical] = np.where(prep.codes[:, prep.categorical] >= 0,
-                                          prep.codes[:, prep.categorical], np.nan)
-    return x[:, keep], prep.categorical[keep]
-
-
 def _prior_draws(prep: Prepared, shape: tuple[int, int], rng: np.random.Generator
                  ) -> np.ndarray:
     """Draws from the declared prior in proposal coordinates: uniform PIT for numbers, a level
@@ -201,7 +190,8 @@ def _concentration(prep: Prepared, rng: np.random.Generator
     Returns (mean rank, p-value, proposals used when subsampled, onset)."""
     from scipy import stats as st
 
-    x, categorical = _proposal_space(prep)
+    keep = ~prep.replicate  # seeds and folds repeat a configuration; they are not proposals
+    x, categorical = prep.coordinates()[:, keep], prep.categorical[keep]
     s = np.where(prep.evaluated, prep.s, np.nan)
     inc = incumbents(s, prep.created, prep.finished)
     first = prep.distinct

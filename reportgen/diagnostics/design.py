@@ -94,9 +94,9 @@ def _level_table(prep: Prepared, cols: np.ndarray) -> np.ndarray | None:
 def _grid(prep: Prepared, table: np.ndarray, rng: np.random.Generator
           ) -> tuple[str, list[str]] | None:
     """The best reading of the runs as a (possibly conditional or nested) grid."""
-    keys = prep.keys
-    run_cells = np.unique(keys, return_inverse=True)[1]
-    counts = np.bincount(run_cells)  # runs per distinct configuration
+    # runs of each distinct configuration, in the order of the table's rows (the keys number
+    # the configurations 0, 1, ...)
+    counts = np.bincount(prep.keys)[prep.keys[prep.distinct]]
     groupings = [("", np.zeros(len(table), dtype=int))]
     for k, j in enumerate(np.flatnonzero(~prep.replicate)):
         if prep.categorical[j] and len(np.unique(table[:, k])) > 1:
@@ -123,7 +123,7 @@ def _grid(prep: Prepared, table: np.ndarray, rng: np.random.Generator
                 else "runs spread over the cells more evenly than random draws would spread them"
             words.append(f"{even} (p = {p_even:.3f})")
             return ("high" if completeness == 1 or cells >= 12 else "medium"), words
-        if _balanced_repeats(table, prep, counts):
+        if _balanced_repeats(table, counts):
             words.append("every configuration of each branch (the runs that set the same "
                          "parameters) run the same number of times, more than once")
             return "high" if completeness == 1 else "medium", words
@@ -139,13 +139,12 @@ def _grid(prep: Prepared, table: np.ndarray, rng: np.random.Generator
     return None
 
 
-def _balanced_repeats(table: np.ndarray, prep: Prepared, counts: np.ndarray) -> bool:
+def _balanced_repeats(table: np.ndarray, counts: np.ndarray) -> bool:
     """Within each branch of at least 4 configurations every configuration has the same number
     of runs, at least 2: a plan of repeats (random draws make such counts only by chance)."""
     pattern = (table >= 0) @ (1 << np.arange(table.shape[1]))
-    per_config = counts[np.unique(prep.keys, return_inverse=True)[1][prep.distinct]]
     for key in np.unique(pattern):
-        c = per_config[pattern == key]
+        c = counts[pattern == key]
         if len(c) < 4 or c.min() != c.max() or c.min() < 2:
             return False
     return True
@@ -216,8 +215,9 @@ def _one_factor(prep: Prepared, cols: np.ndarray, unset_differs: bool
         return None
     which = np.where(diff > 1, -2, which)
     # per run: the factor its configuration varies (-1: the baseline, -2: several)
-    config_of = np.searchsorted(np.sort(prep.keys[first]), prep.keys)
-    factor = which[np.argsort(prep.keys[first])][config_of]
+    by_key = np.empty(len(first), dtype=int)
+    by_key[prep.keys[first]] = which  # the keys number the configurations 0, 1, ...
+    factor = by_key[prep.keys]
     return (f"{int(np.sum(diff <= 1)):,} of {len(first):,} configurations differ from one "
             f"baseline in at most one parameter: {varied} factors varied one at a time",
             factor)

@@ -108,23 +108,27 @@ def importance(prep: Prepared, rng: np.random.Generator | None = None,
                          conditional=len(configs) >= CONDITIONAL_FROM)
     method = "conditional effect tests (residuals of the other parameters' nearest " \
         "neighbours)" if len(configs) >= CONDITIONAL_FROM else "marginal effect tests"
-    scores = [t.score for t in tests]
-    detected = [t.pvalue is not None and t.pvalue < DETECT_ALPHA for t in tests]
-    rank = _ranks(scores, detected, [t.chance for t in tests])
+    params = _params(prep, tests, correlations, top)
     r2 = None
     if len(configs) >= CONDITIONAL_FROM:
-        strongest = sorted((j for j in range(len(tests)) if detected[j]),
-                           key=lambda j: -scores[j])[:COVARIATES + 1]
+        strongest = sorted((j for j, p in enumerate(params) if p.detected),
+                           key=lambda j: -params[j].score)[:COVARIATES + 1]
         r2 = fit_r2(prep, configs[keep], values[keep], strongest)
     floor = POOR_FIT_ADAPTIVE if adaptive else POOR_FIT
     fits = r2 is None or r2 >= floor
-    params = tuple(ParamImportance(
-        p.name, float(tests[j].score), float(tests[j].low), float(tests[j].high), rank[j],
-        correlations[j], top[j], tests[j].pvalue, detected[j], tests[j].chance)
-        for j, p in enumerate(prep.params))
-    info = ImportanceInfo(method, r2, fits and any(detected), params, sub)
+    info = ImportanceInfo(method, r2, fits and any(p.detected for p in params), params, sub)
     return ImportanceInfo(**{**info.__dict__,
                              "findings": tuple(_findings(prep, info, adaptive, fits))})
+
+
+def _params(prep: Prepared, tests: list[EffectTest], correlations: list, top: list
+            ) -> tuple[ParamImportance, ...]:
+    """Each parameter's importance from its effect test: detected at DETECT_ALPHA, ranked."""
+    detected = [t.pvalue is not None and t.pvalue < DETECT_ALPHA for t in tests]
+    rank = _ranks([t.score for t in tests], detected, [t.chance for t in tests])
+    return tuple(ParamImportance(
+        p.name, float(t.score), float(t.low), float(t.high), rank[j], correlations[j], top[j],
+        t.pvalue, detected[j], t.chance) for j, (p, t) in enumerate(zip(prep.params, tests)))
 
 
 def _ranks(scores: list[float], detected: list[bool], chance: list[float | None]
@@ -146,7 +150,7 @@ def _one_factor_importance(prep: Prepared, ev: np.ndarray, factor: np.ndarray,
     """Each factor of an ablation against its baseline: the runs of the baseline and of the
     configurations that vary only this factor, grouped by its value (their repeats over seeds
     are real repeats here: nothing else differs), in a permutation Kruskal–Wallis test."""
-    raw: list[tuple[float, float, float, float | None, float | None]] = []
+    raw: list[Raw] = []
     for j in range(len(prep.params)):
         rows = ev[np.isin(factor[ev], (-1, j))]
         # an unset value (a component the ablation removed) is a level of its own
@@ -159,15 +163,9 @@ def _one_factor_importance(prep: Prepared, ev: np.ndarray, factor: np.ndarray,
         raw.append(_kruskal_permutation(prep.s[rows], levels, True,
                                         np.zeros(len(rows), dtype=int),
                                         max(PERMUTATIONS, 80 * len(prep.params)), rng))
-    adjusted = stats.holm([np.nan if r[3] is None else r[3] for r in raw])
-    detected = [not math.isnan(a) and a < DETECT_ALPHA for a in adjusted]
-    rank = _ranks([r[0] for r in raw], detected, [r[4] for r in raw])
-    params = tuple(ParamImportance(
-        p.name, float(raw[j][0]), float(raw[j][1]), float(raw[j][2]), rank[j],
-        correlations[j], top[j], None if math.isnan(adjusted[j]) else float(adjusted[j]),
-        detected[j], raw[j][4]) for j, p in enumerate(prep.params))
+    params = _params(prep, _adjusted(raw), correlations, top)
     info = ImportanceInfo("each factor against the baseline (one factor at a time)", None,
-                          any(detected), params)
+                          any(p.detected for p in params), params)
     return ImportanceInfo(**{**info.__dict__,
                              "findings": tuple(_findings(prep, info, False, True))})
 
@@ -212,8 +210,8 @@ def effect_tests(prep: Prepared, rows: np.ndarray, s: np.ndarray, rng: np.random
     effect. The score, its interval and its chance level are the first pass's (the
     parameter's own share of the metric's rank order); the p-value is the second's."""
     n, d = len(rows), len(prep.params)
-    coords, cat = _coordinates(prep, rows)
-    blocks = np.minimum(np.arange(n) * max(1, min(5, n // 40)) // n, 4)
+    coords, cat = prep.coordinates()[rows], prep.categorical
+    blocks = stats.periods(n)
     draws = max(PERMUTATIONS, 80 * d)
     def test(j: int, values: np.ndarray, interval: bool = True
              ) -> tuple[float, float, float, float | None, float | None]:
@@ -230,43 +228,40 @@ def effect_tests(prep: Prepared, rows: np.ndarray, s: np.ndarray, rng: np.random
         first = [(r[3], -r[0], j) for j, r in enumerate(raw) if r[3] is not None and r[3] < 0.1]
         chosen = [j for _, _, j in sorted(first)[:COVARIATES + 1]]
         if chosen:
-            per_dim = {j: _distances(coords[:, j:j + 1], cat[j:j + 1])[0] for j in chosen}
+            per_dim = {j: _distances(coords[:, j], bool(cat[j])) for j in chosen}
             for j in range(d):
                 others = [k for k in chosen if k != j][:COVARIATES]
                 if others:
                     numeric = [k for k in others if not cat[k]]
-                    resid = s - _knn_loo(sum(per_dim[k] for k in others), s,
+                    resid = s - _knn_loo(np.sum([per_dim[k] for k in others], axis=0), s,
                                          coords[:, numeric])
                     raw[j] = test(j, resid, interval=False)
-    adjusted = stats.holm([np.nan if r[3] is None else r[3] for r in raw])
     # the effect size shown and ranked is the parameter's own share of the metric's rank
     # order (the first pass): a residual's ε² says how much of what is left it explains,
     # which is large for any detected effect once the others are removed
+    return _adjusted(raw, marginal)
+
+
+Raw = tuple[float, float, float, "float | None", "float | None"]  # score, low, high, p, chance
+
+
+def _adjusted(raw: list[Raw], sizes: list[Raw] | None = None) -> list[EffectTest]:
+    """Effect tests with Holm-adjusted p-values; score, interval and chance from `sizes`
+    when given (the marginal pass), else from the tests themselves."""
+    adjusted = stats.holm([np.nan if r[3] is None else r[3] for r in raw])
     return [EffectTest(m[0], m[1], m[2], None if r[3] is None else float(a), m[4])
-            for m, r, a in zip(marginal, raw, adjusted)]
+            for m, r, a in zip(sizes or raw, raw, adjusted)]
 
 
-def _coordinates(prep: Prepared, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """PIT coordinates of numbers and level codes of categoricals (NaN when inactive)."""
-    x = prep.u[rows].copy()
-    cat = prep.categorical.copy()
-    if cat.any():
-        codes = prep.codes[rows][:, cat]
-        x[:, cat] = np.where(codes >= 0, codes, np.nan)
-    return x, cat
-
-
-def _distances(x: np.ndarray, cat: np.ndarray) -> np.ndarray:
-    """(d, n, n) per-parameter distances: |Δu| for numbers, level mismatch for categoricals,
-    1 between an active and an inactive value, 0 between two inactive ones."""
-    diff = np.abs(x[None, :, :] - x[:, None, :]).transpose(2, 0, 1)
-    if cat.any():
-        diff[cat] = (diff[cat] > 0).astype(float)
+def _distances(x: np.ndarray, categorical: bool) -> np.ndarray:
+    """(n, n) distances of one parameter's coordinates: |Δu| for a number, level mismatch for a
+    categorical, 1 between a set and an unset value, 0 between two unset ones."""
+    diff = np.abs(x[None, :] - x[:, None])
+    if categorical:
+        diff = np.where(np.isnan(diff), diff, (diff > 0).astype(float))
     missing = np.isnan(x)
-    one = missing[None, :, :] ^ missing[:, None, :]
-    both = missing[None, :, :] & missing[:, None, :]
-    diff = np.where(one.transpose(2, 0, 1), 1.0, diff)
-    return np.where(both.transpose(2, 0, 1), 0.0, diff)
+    diff = np.where(missing[None, :] ^ missing[:, None], 1.0, diff)
+    return np.where(missing[None, :] & missing[:, None], 0.0, diff)
 
 
 def _knn_loo(dist: np.ndarray, s: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -360,15 +355,9 @@ def _permutation(parts: Parts, draws: int, rng: np.random.Generator
     null = np.zeros(draws)
     for ranks, groups, within in parts:
         n = len(ranks)
-        if within is None:
-            shuffled = np.argsort(rng.random((draws, n)), axis=1)
-            null += _h(np.broadcast_to(ranks, (draws, n)), groups[shuffled])
-        else:  # shuffle the bins among runs of the same block
-            grouped = np.argsort(within, kind="stable")
-            order = np.argsort(within[None, :] + rng.random((draws, n)), axis=1)
-            labels = np.empty((draws, n), dtype=int)
-            labels[:, grouped] = groups[order]
-            null += _h(np.broadcast_to(ranks, (draws, n)), labels)
+        # the bins shuffled among all runs of the stratum, or among runs of the same block
+        shuffles = stats.shuffles_within(np.zeros(n) if within is None else within, draws, rng)
+        null += _h(np.broadcast_to(ranks, (draws, n)), groups[shuffles])
     p = float((1 + np.sum(null >= observed - 1e-9)) / (1 + draws))
     dof = _dof(parts)
     return min(1.0, observed / dof), p, float(np.percentile(np.minimum(null / dof, 1), 95))
@@ -421,8 +410,8 @@ def fit_r2(prep: Prepared, rows: np.ndarray, s: np.ndarray, columns: list[int]) 
     parameter is given: nothing explains anything)."""
     if not columns or len(rows) < 4:
         return 0.0
-    coords, cat = _coordinates(prep, rows)
-    dist = sum(_distances(coords[:, j:j + 1], cat[j:j + 1])[0] for j in columns)
+    coords, cat = prep.coordinates()[rows], prep.categorical
+    dist = np.sum([_distances(coords[:, j], bool(cat[j])) for j in columns], axis=0)
     numeric = [j for j in columns if not cat[j]]
     predicted = _knn_loo(dist, s, coords[:, numeric])
     total = float(np.sum((s - s.mean()) ** 2))

@@ -41,7 +41,7 @@ class Prepared:
     codes: np.ndarray  # (n, d) level index of categoricals, -1 when missing or numeric
     levels: tuple[list, ...]  # per parameter: its levels (declared, then seen); [] if numeric
     replicate: np.ndarray  # (d,) bool: a seed or fold, repeats of a configuration
-    keys: np.ndarray  # (n,) one integer per distinct configuration of the other parameters
+    keys: np.ndarray  # (n,) the distinct configuration (of the other parameters): 0, 1, ...
     distinct: np.ndarray  # position of the first run of each distinct configuration
 
     @property
@@ -62,6 +62,15 @@ class Prepared:
         if self.categorical[j]:
             return column
         return pd.to_numeric(pd.Series(column), errors="coerce").to_numpy(dtype=float)
+
+    def coordinates(self) -> np.ndarray:
+        """(n, d) coordinates for distances and bins: the PIT value of a number, the level code
+        of a categorical; NaN where the parameter is not set."""
+        x = self.u.copy()
+        if self.categorical.any():
+            codes = self.codes[:, self.categorical]
+            x[:, self.categorical] = np.where(codes >= 0, codes, np.nan)
+        return x
 
     def metric_values(self) -> np.ndarray:
         """The metric in its own units (not signed), NaN unless evaluated."""

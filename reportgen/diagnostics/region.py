@@ -212,12 +212,9 @@ def top_vs_rest(u: np.ndarray, is_top: np.ndarray, rng: np.random.Generator) -> 
     if k < 5 or n - k < 5:
         return None
     order = np.argsort(x, kind="stable")
-    blocks = np.minimum(np.arange(n) * max(1, min(5, n // 40)) // n, 4)
-    grouped = np.argsort(blocks, kind="stable")
-    shuffled = np.argsort(blocks[None, :] + rng.random((PERMUTATIONS, n)), axis=1)
     labels = np.empty((PERMUTATIONS + 1, n), dtype=bool)
     labels[0] = top
-    labels[1:, grouped] = top[shuffled]
+    labels[1:] = top[stats.shuffles_within(stats.periods(n), PERMUTATIONS, rng)]
     ordered = labels[:, order]
     cum_top = np.cumsum(ordered, axis=1) / k
     cum_rest = np.cumsum(~ordered, axis=1) / (n - k)

@@ -54,6 +54,22 @@ def md_ratio(u: np.ndarray) -> float:
     return md_squared(u) / md_expected(n, d)
 
 
+def periods(n: int) -> np.ndarray:
+    """Each of n runs' period: up to 5 consecutive blocks of the proposal order, at least about
+    40 runs each (one block below 80 runs)."""
+    return np.minimum(np.arange(n) * max(1, min(5, n // 40)) // max(n, 1), 4)
+
+
+def shuffles_within(blocks: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
+    """(draws, n) positions: each row a random permutation that moves every run to a run of
+    the same block (`values[shuffles]` shuffles values within the blocks)."""
+    grouped = np.argsort(blocks, kind="stable")
+    order = np.argsort(blocks[None, :] + rng.random((draws, len(blocks))), axis=1)
+    out = np.empty((draws, len(blocks)), dtype=int)
+    out[:, grouped] = order
+    return out
+
+
 def subsample(n: int, cap: int, rng: np.random.Generator) -> np.ndarray:
     """Sorted positions of at most `cap` of n runs (all when n <= cap)."""
     if n <= cap:
