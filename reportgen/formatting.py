@@ -33,8 +33,8 @@ def fmt_number(value: float | None, digits: int = 4) -> str:
 
 def _significant(v: float, digits: int) -> Decimal:
     """v's exact binary value rounded to `digits` significant digits, a tie away from zero:
-    what JavaScript's toPrecision and toExponential do, so the page's tooltips (parallel.js's
-    `fmt`) write every number as the report's text does."""
+    what JavaScript's toPrecision and toExponential do, so the page's tooltips (`fmt` of
+    plots/js/format.js) write every number as the report's text does."""
     exact = Decimal(v)
     step = Decimal(1).scaleb(exact.adjusted() - digits + 1)
     return exact.quantize(step, rounding=ROUND_HALF_UP)

@@ -175,7 +175,13 @@ def _page(sweeps: list[Sweep], analyses: list[Diagnostics], proposals: list[Sugg
 
     from reportgen.plots import diagnostics as figs
     from reportgen.plots._theme import stable_ids
-    from reportgen.plots.parallel import choose_axes, constant_params, parallel_input, parallel_plot
+    from reportgen.plots.parallel import (
+        choose_axes,
+        constant_params,
+        page_script,
+        parallel_input,
+        parallel_plot,
+    )
     from reportgen.render.html import render
 
     with stable_ids():
@@ -228,7 +234,8 @@ def _page(sweeps: list[Sweep], analyses: list[Diagnostics], proposals: list[Sugg
             if key.startswith("comparison/")}})
     view = ReportView(title=f"Sweep report — {title}", version=__version__,
                       generated_at=generated_at, sweeps=tuple(views), comparison=comparison_view,
-                      bokeh_js=bokeh_js, bokeh_script=script, bokeh_version=bokeh.__version__,
+                      bokeh_js=bokeh_js, page_js=page_script(), bokeh_script=script,
+                      bokeh_version=bokeh.__version__,
                       provenance=made_by, skipped=tuple(f"{n}: {r}" for n, r in skipped),
                       data_json=doc.script_safe(data_json))
     return render(view)

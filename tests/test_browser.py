@@ -485,13 +485,12 @@ def test_the_page_follows_a_dark_system_setting_and_keeps_figures_light(browser,
 
 
 def test_numbers_read_the_same_in_the_page_as_in_the_text(browser):
-    """parallel.js's `fmt` (tooltips) and reportgen.formatting.fmt_number write every number
+    """The page script's `fmt` (tooltips) and reportgen.formatting.fmt_number write every number
     alike: exact ties round away from zero in both (1234.5 → 1235), numbers between 10^4 and
     10^6 are never written with an exponent (12345.6 → 12350), tiny and huge ones are."""
     from reportgen.formatting import fmt_number
+    from reportgen.plots.parallel import page_script
 
-    source = (Path(__file__).parents[1] / "reportgen" / "plots" / "parallel.js").read_text()
-    fmt = source[source.index("function fmt(v)"):source.index("\nfunction rgba")]
     values = [0.0, -0.0, 1.0, -1.0, 7.0, 123456789.0, 1e9, 3e9, 12345678901.0, 0.5, 0.1, 0.3,
               1 / 3, 2 / 3, -2 / 3, 0.1 + 0.2, 0.001, 0.00099995, 0.0009999, 1e-3 + 1e-12,
               0.009741, 0.0097, 7.5e-5, 1e-12, -0.0034, 1.5, 2.5, 0.125, 0.0625, 2.0625,
@@ -499,7 +498,8 @@ def test_numbers_read_the_same_in_the_page_as_in_the_text(browser):
               999999.5, 1e6, 1e6 + 0.5, 1234567.8, 5e300, -5e-300, 3.14159e-7, 6.02214e23]
     page = browser.new_page()
     try:
-        got = page.evaluate(f"(values) => {{ {fmt}\n return values.map(fmt); }}", values)
+        page.add_script_tag(content=page_script())
+        got = page.evaluate("(values) => values.map(window.reportgen_parallel.fmt)", values)
     finally:
         page.close()
     want = [fmt_number(v) for v in values]

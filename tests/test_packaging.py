@@ -21,7 +21,7 @@ def test_wheel_installs_with_its_dependencies_and_builds_the_demo(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("reportgen/templates/report.html.jinja2", "reportgen/templates/style.css",
                    "reportgen/templates/index.html.jinja2",
-                   "reportgen/sources/demo_data/random.csv", "reportgen/plots/parallel.js"):
+                   "reportgen/sources/demo_data/random.csv", "reportgen/plots/js/events.js"):
         assert needed in names
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)  # sees nothing else

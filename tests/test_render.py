@@ -47,3 +47,22 @@ def test_script_safe_json():
     assert '"n": null' in text
     safe = script_safe(text)
     assert "</script>" not in safe and "<" not in safe and "&" not in safe
+
+
+def test_the_plot_script_is_shipped_once_in_a_page_of_several_plots(cli, tmp_path):
+    """Each JavaScript file of the parallel plots appears once, however many plots call it;
+    the plots' callbacks only call into it."""
+    from importlib import resources
+
+    from reportgen.plots.parallel import JS_FILES
+
+    out = tmp_path / "d.html"
+    assert cli("build", "demo", "-o", out, "-q").exit_code == 0
+    html = out.read_text()
+    for name in JS_FILES:
+        text = (resources.files("reportgen.plots") / "js" / name).read_text()
+        first = text.splitlines()[0]
+        assert html.count(first) == 1, name
+    assert html.count("window.reportgen_parallel = (function") == 1
+    calls = re.findall(r"return window\.reportgen_parallel\.handle\(", html)
+    assert len(calls) == 4  # three sweeps and the comparison, each only calling in

@@ -1,6 +1,7 @@
 """Parallel coordinates in Bokeh: one normalised axis per parameter then per metric, one line
 per run, brushing on any axis (several intersect), a top-k% highlight, and a run table that
-follows the selection. Bokeh has no such chart; the interaction is CustomJS (parallel.js)."""
+follows the selection. Bokeh has no such chart; the interaction is the page's one script
+(plots/js/*.js), which each plot's CustomJS calls."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ from reportgen.plots.axes import MISSING_Y, Axis, make_axis
 from reportgen.plots.table import run_table_columns
 from reportgen.resolve import varies
 
-_JS = (resources.files("reportgen.plots") / "parallel.js").read_text(encoding="utf-8")
+#: the page's script, one file per concern, in the order they build on each other
+JS_FILES = ("format.js", "selection.js", "draw.js", "events.js")
 TOP_CHOICES = (0.05, 0.1, 0.25)
 #: above this many runs the selection is applied when the drag ends, not at every move
 LIVE_BRUSH_RUNS = 10000
@@ -76,7 +78,7 @@ class ParallelInput:
 def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key: str = ""):
     """The figure, its controls and the run table, as one Bokeh layout; `key` (the section's
     anchor) tags its models so that a page's script or test can find them. The lines are
-    built in the page from compact columns (parallel.js): every run of a small selection as
+    built in the page from compact columns (plots/js): every run of a small selection as
     a line; above CRISP_RUNS the selection as a density and its best LOD_LINES as lines."""
     n, k = data.n, len(data.axes)
     shown = {field for field, _, _ in data.table_columns}
@@ -140,7 +142,7 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
     clear = Button(label="Clear selection", width=130, name="clear-button")
     toggle = RadioButtonGroup(labels=["colour by sweep", "colour by metric"], active=0,
                               name="colour-toggle", tags=[key]) if data.group_names else None
-    code = CustomJS(code=_JS, args=dict(
+    args = dict(
         runs=runs, compact=compact, coded=data.coded, crisp=crisp, shadow=shadow,
         backdrop=backdrop, density=density, table=table, table_filter=table_filter,
         brushes=brushes, count=count, note=note, top=top, toggle=toggle, bar=bar, plot=p,
@@ -150,7 +152,10 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
         groups=list(data.group_names), group_colors=_group_colors(data.group_names),
         lod={"crisp_runs": CRISP_RUNS, "lod_lines": LOD_LINES,
              "live": n <= LIVE_BRUSH_RUNS, "missing_y": MISSING_Y,
-             "y0": MISSING_Y - 0.04, "y1": 1.01, "grey": UNSELECTED_COLOR}))
+             "y0": MISSING_Y - 0.04, "y1": 1.01, "grey": UNSELECTED_COLOR})
+    # the code itself is the page's one script (page_script), shipped once however many plots
+    code = CustomJS(args=args, code="return window.reportgen_parallel.handle({"
+                    + ", ".join(args) + "}, cb_obj, cb_data);")
     for event in (events.PanStart, events.Pan, events.PanEnd, events.DoubleTap):
         p.js_on_event(event, code)
     top.js_on_change("value", code)
@@ -168,6 +173,15 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
     layout = column(row(count, top, clear, *extra), p, note, heading, table)
     layout.tags = [key]
     return layout, code
+
+
+def page_script() -> str:
+    """The parallel plots' JavaScript (plots/js/*.js) as one script for the page's `<head>`:
+    it defines `window.reportgen_parallel`, which every plot's CustomJS calls."""
+    folder = resources.files("reportgen.plots") / "js"
+    parts = [(folder / name).read_text(encoding="utf-8") for name in JS_FILES]
+    return ("window.reportgen_parallel = (function () {\n\"use strict\";\nconst P = {};\n"
+            + "\n".join(parts) + "return P;\n})();\n")
 
 
 def _group_colors(names: tuple[str, ...]) -> list[str]:

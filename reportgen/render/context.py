@@ -74,6 +74,7 @@ class ReportView:
     generated_at: str
     sweeps: tuple[SweepView, ...]
     bokeh_js: str = ""
+    page_js: str = ""  # the parallel plots' script, once for the page
     bokeh_version: str = ""
     bokeh_script: str = ""
     data_json: str = ""

@@ -1,0 +1,150 @@
+// Drawing: a run's polyline, the density of a large selection (a rasteriser into an RGBA
+// image), the grey backdrop, and one repaint of plot, brushes, count, note and table.
+P.line = function line(c, st, i) {
+  const xs = new Array(c.n_axes), ys = new Array(c.n_axes);
+  for (let j = 0; j < c.n_axes; j++) { xs[j] = j; ys[j] = st.pos[j][i]; }
+  return [xs, ys];
+};
+
+P.colour_of = function colour_of(c, st) {
+  return st.by_group ? (i) => c.group_colors[st.group[i]] : (i) => c.palette[st.colour[i]];
+};
+
+// Every chosen run's polyline counted into a (rows x gap*(k-1)) grid. Lines are first binned
+// per pair of axes by their end rows, so each distinct segment is drawn once with its weight:
+// the work is bounded by bins^2 per gap, not by the runs. Each pixel keeps its count and, per
+// channel, the sum of the runs' values through it (for a mean): by metric one channel, the
+// colour rank (runs without a value left out); by sweep three, the sweep colour's R, G and B.
+P.rasterise = function rasterise(c, st, chosen, channels, valid) {
+  const lod = c.lod, W = st.gap * (c.n_axes - 1), H = st.rows, span = lod.y1 - lod.y0;
+  const k = channels.length;
+  const count = new Float32Array(W * H), rated = new Float32Array(W * H);
+  const sums = channels.map(() => new Float32Array(W * H));
+  const bins = Math.min(H, 200), scale = bins / span, cells = bins * bins;
+  const cnt = new Float32Array(cells), nrated = new Float32Array(cells);
+  const csum = channels.map(() => new Float32Array(cells));
+  for (let j = 0; j + 1 < c.n_axes; j++) {
+    cnt.fill(0); nrated.fill(0); csum.forEach((s) => s.fill(0));
+    const a = st.pos[j], b = st.pos[j + 1];
+    for (let m = 0; m < chosen.length; m++) {
+      const i = chosen[m];
+      const r0 = Math.min(bins - 1, Math.max(0, Math.floor((a[i] - lod.y0) * scale)));
+      const r1 = Math.min(bins - 1, Math.max(0, Math.floor((b[i] - lod.y0) * scale)));
+      const cell = r0 * bins + r1;
+      cnt[cell] += 1;
+      if (valid === null || valid[i] > 0) {
+        nrated[cell] += 1;
+        for (let q = 0; q < k; q++) csum[q][cell] += channels[q][i];
+      }
+    }
+    const x0 = j * st.gap, rowscale = H / bins;
+    for (let cell = 0; cell < cells; cell++) {
+      const w = cnt[cell];
+      if (w === 0) continue;
+      const r = nrated[cell];
+      const y0 = (Math.floor(cell / bins) + 0.5) * rowscale, y1 = (cell % bins + 0.5) * rowscale;
+      let prev = Math.floor(y0);
+      for (let x = 0; x < st.gap; x++) {
+        const row = Math.min(H - 1, Math.floor(y0 + (y1 - y0) * (x + 1) / st.gap));
+        const lo = Math.min(prev, row), hi = Math.max(prev, row);
+        for (let rr = lo; rr <= hi; rr++) {
+          const p = rr * W + x0 + x;
+          count[p] += w; rated[p] += r;
+          for (let q = 0; q < k; q++) sums[q][p] += csum[q][cell];
+        }
+        prev = row;
+      }
+    }
+  }
+  return {count, rated, sums, W, H};
+};
+
+// The grid as an image: alpha grows with the log of the count; colour is the mean colour rank
+// of the runs through the pixel (by metric), the mean of their sweeps' colours (by sweep), or
+// grey (the backdrop).
+P.paint = function paint(c, renderer, st, chosen, how, max_alpha) {
+  const channels = how === "group" ? st.group_rgb : how === "metric" ? [st.colour] : [];
+  const grid = P.rasterise(c, st, chosen, channels, how === "metric" ? st.colour : null);
+  const {count, rated, sums, W, H} = grid;
+  let most = 0;
+  for (let p = 0; p < count.length; p++) if (count[p] > most) most = count[p];
+  const norm = 1 / Math.log1p(most || 1);
+  const packed = c.palette.map((hex) => P.rgba(hex, 0)), grey = P.rgba(c.lod.grey, 0);
+  const src = renderer.data_source, Image = src.data.image[0].constructor;
+  const img = new Image(new Uint32Array(W * H), [H, W]);
+  for (let p = 0; p < count.length; p++) {
+    if (count[p] === 0) continue;
+    const alpha = Math.round(max_alpha * (0.2 + 0.8 * Math.log1p(count[p]) * norm));
+    let base = grey;
+    if (how === "metric") base = rated[p] > 0 ? packed[Math.round(sums[0][p] / rated[p])]
+                                              : packed[0];
+    else if (how === "group") base = (Math.round(sums[2][p] / rated[p]) << 16)
+      | (Math.round(sums[1][p] / rated[p]) << 8) | Math.round(sums[0][p] / rated[p]);
+    img[p] = (base | (alpha << 24)) >>> 0;
+  }
+  src.data = {image: [img], x: [0], y: [c.lod.y0], dw: [c.n_axes - 1],
+              dh: [c.lod.y1 - c.lod.y0]};
+};
+
+P.make_backdrop = function make_backdrop(c, st) {  // every run in grey, behind a selection
+  if (st.backdrop) return;
+  const all = new Int32Array(st.n);
+  for (let i = 0; i < st.n; i++) all[i] = i;
+  P.paint(c, c.backdrop, st, all, "grey", 150);
+  st.backdrop = true;
+};
+
+// The selection's lines (every run, or above crisp_runs a density and the best lod_lines as
+// lines), the grey runs behind, the brushes, the count and note, and the table's rows.
+P.draw = function draw(c, st) {
+  const {chosen, level, active} = P.selection(c, st);
+  const lod = c.lod, n = st.n, dense = chosen.length > lod.crisp_runs && c.n_axes > 1;
+  const colour = P.colour_of(c, st);
+  if (dense) P.paint(c, c.density, st, chosen, st.by_group ? "group" : "metric", 235);
+  c.density.visible = dense;
+  const shown = dense ? chosen.slice(0, lod.lod_lines) : chosen;
+  const cols = {xs: [], ys: [], color: [], name: [], row: []};
+  c.tips.forEach((_, j) => { cols["t" + j] = []; });
+  if (c.groups.length) cols.group = [];
+  const names = c.runs.data.name;
+  for (let m = shown.length - 1; m >= 0; m--) {  // worst first: the best are drawn on top
+    const i = shown[m], l = P.line(c, st, i);
+    cols.xs.push(l[0]); cols.ys.push(l[1]); cols.color.push(colour(i));
+    cols.name.push(names[i]); cols.row.push(i);
+    c.tips.forEach((tip, j) => {
+      const p = st.pos[j][i];
+      cols["t" + j].push(tip.labels ? (p === lod.missing_y ? "missing"
+        : tip.labels[Math.round(p * (tip.labels.length - 1))] ?? tip.labels[0])
+        : P.fmt(st.values[j][i]));
+    });
+    if (c.groups.length) cols.group.push(c.groups[st.group[i]]);
+  }
+  c.crisp.data = cols;
+  const behind = n > lod.crisp_runs && chosen.length < n && c.n_axes > 1;
+  if (behind) P.make_backdrop(c, st);
+  c.backdrop.visible = behind;
+  for (const r of c.plot.renderers)  // the grey lines of the unselected runs
+    if (r.data_source === c.shadow) r.visible = chosen.length < n && n <= lod.crisp_runs;
+  // the table follows once the plot has painted: at 100,000 runs its update is the slow part
+  const rows = chosen.length === n ? null : chosen, token = (st.token = (st.token || 0) + 1);
+  if (n <= lod.crisp_runs) c.table_filter.indices = rows;
+  else requestAnimationFrame(() => setTimeout(() => {
+    if (st.token === token) c.table_filter.indices = rows;
+  }, 0));
+  c.brushes.forEach((box, k) => {
+    const b = st.brush[k];
+    if (b === undefined) { box.visible = false; return; }
+    box.bottom = b[0]; box.top = b[1]; box.visible = true;
+  });
+  const what = level > 0 ? ` (top ${Math.round(parseFloat(c.top.value) * 100)}%`
+                           + (active ? " and brushed)" : ")") : (active ? " (brushed)" : "");
+  c.count.text = `<b>${chosen.length.toLocaleString("en-US")}</b> of `
+                 + `${n.toLocaleString("en-US")} runs selected${what}`;
+  const which = chosen.length < n ? `the ${chosen.length.toLocaleString("en-US")} selected runs`
+                                  : `all ${n.toLocaleString("en-US")} runs`;
+  c.note.text = dense ? `Drawn: ${which} as a density (stronger where more runs pass; colour: `
+    + (st.by_group ? "the sweeps of the runs through each pixel, mixed by their share"
+                   : "the mean rank of the runs through each pixel")
+    + `), and the best ${shown.length} as lines` + (chosen.length < n
+      ? "; the other runs in grey behind." : ".") : "";
+};

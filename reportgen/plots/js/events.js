@@ -1,0 +1,109 @@
+// Events: each plot's CustomJS calls P.handle(args, cb_obj, cb_data). At "document_ready" it
+// decodes the compact columns and draws; then it answers brushing (pan on an axis, double
+// click to clear), the top-k choice, the Clear button and the colour toggle. Each plot's
+// state lives in window.__reportgen[runs.id]; its last 30 events are logged there with their
+// timings (for benchmarks/scale.py).
+// Args: runs (the table's source, in table order = best first); compact (the same runs:
+// `_p<j>` uint16 axis positions, `_c` colour rank 1..255 (0 = no value), `_t` top-set level,
+// `_g` sweep); coded ({field: levels}, decoded here); crisp and shadow (line sources); density
+// and backdrop (image renderers); table, table_filter; brushes; count, note (Divs); top
+// (Select); toggle (colour by sweep or metric, or null); bar (the colour bar, or null); plot;
+// n_axes; tips; top_levels; palette; groups; group_colors; lod (thresholds and geometry).
+P.init = function init(c) {
+  const runs = c.runs, n = runs.get_length(), lod = c.lod;
+  const data = Object.assign({}, runs.data);
+  for (const [field, levels] of Object.entries(c.coded)) {
+    const codes = data[field];
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = codes[i] === 0 ? null : levels[codes[i] - 1];
+    data[field] = out;
+  }
+  runs.data = data;
+  c.table.change.emit();  // the table keeps its rows until told: show the decoded text
+  const more = c.compact.data, pos = [];
+  for (let j = 0; j < c.n_axes; j++) {
+    const raw = more["_p" + j], p = new Float32Array(n);
+    for (let i = 0; i < n; i++) p[i] = raw[i] === 0 ? lod.missing_y : (raw[i] - 1) / 65534;
+    pos.push(p);
+  }
+  let width = 980, height = 400;  // the frame in pixels, from Bokeh's view when it is there
+  const view = window.Bokeh && Bokeh.index ? [...Bokeh.index.all_views()].find(
+    (v) => v.model === c.plot) : undefined;
+  if (view && view.frame) {
+    const xs = view.frame.x_scale, ys = view.frame.y_scale;
+    width = Math.abs(xs.compute(c.n_axes - 1) - xs.compute(0));
+    height = Math.abs(ys.compute(lod.y1) - ys.compute(lod.y0));
+  }
+  const gap = Math.max(8, Math.round(width / Math.max(c.n_axes - 1, 1)));
+  const st = {n, pos, brush: {}, drag: null, by_group: c.groups.length > 0,
+              gap, rows: Math.max(50, Math.round(height)), colour: more._c,
+              group: more._g, top: more._t,
+              values: c.tips.map((t) => t.field ? (data[t.field] ?? more[t.field]) : null)};
+  if (c.groups.length) {  // each run's sweep colour as R, G, B: the density averages them
+    st.group_rgb = [0, 8, 16].map((shift) => {
+      const channel = new Float32Array(n), of = c.group_colors.map((hex) =>
+        (parseInt(hex.slice(1), 16) >> (16 - shift)) & 0xff);
+      for (let i = 0; i < n; i++) channel[i] = of[st.group[i]];
+      return channel;
+    });
+  }
+  P.store()[runs.id] = st;
+  if (n <= lod.crisp_runs || c.n_axes < 2) {
+    const xs = [], ys = [];
+    for (let i = 0; i < n; i++) { const l = P.line(c, st, i); xs.push(l[0]); ys.push(l[1]); }
+    c.shadow.data = {xs, ys};
+  }
+  return st;
+};
+
+P.store = function store() {
+  return (window.__reportgen = window.__reportgen || {});
+};
+
+P.handle = function handle(c, cb_obj, cb_data) {
+  const t_start = performance.now();
+  // a document event comes as cb_data (cb_obj is then the document), a model's as cb_obj
+  const mode = cb_obj === c.top ? "top" : (c.toggle !== null && cb_obj === c.toggle) ? "colour"
+    : (cb_data && cb_data.event_name) || cb_obj.event_name;
+  const st = P.store()[c.runs.id] ?? P.init(c);
+  if (mode === "document_ready") {
+    P.draw(c, st);
+    st.ready = true;
+    st.last = {mode, start: t_start, end: performance.now()};  // ms since the page began
+    // the grey backdrop of a large sweep, ready before the first brush
+    if (st.n > c.lod.crisp_runs && c.n_axes > 1)
+      setTimeout(() => P.make_backdrop(c, st), 400);  // after the first paint, not before it
+    return;
+  }
+  if (mode === "panstart") {
+    const k = P.nearest_axis(c, cb_obj.x);
+    st.drag = k === null ? null : {k: k, y0: cb_obj.y};
+    return;
+  } else if (mode === "pan") {
+    if (st.drag === null) return;
+    const {k, y0} = st.drag;
+    st.brush[k] = [Math.min(y0, cb_obj.y), Math.max(y0, cb_obj.y)];
+    if (!c.lod.live) {
+      const box = c.brushes[k];
+      box.bottom = st.brush[k][0]; box.top = st.brush[k][1]; box.visible = true;
+      return;
+    }
+  } else if (mode === "panend") {
+    if (st.drag === null) return;
+    const b = st.brush[st.drag.k];
+    if (b !== undefined && b[1] - b[0] < 0.01) delete st.brush[st.drag.k];
+    st.drag = null;
+  } else if (mode === "doubletap") {
+    const k = P.nearest_axis(c, cb_obj.x);
+    if (k === null) st.brush = {}; else delete st.brush[k];
+  } else if (mode === "button_click") {
+    st.brush = {};
+    if (c.top.value !== "0") { c.top.value = "0"; return; }  // its change draws
+  } else if (mode === "colour") {
+    st.by_group = c.toggle.active === 0;
+    if (c.bar !== null) c.bar.visible = !st.by_group;
+  }
+  P.draw(c, st);
+  st.last = {mode, start: t_start, end: performance.now()};
+  st.log = (st.log || []).slice(-30).concat([st.last]);  // for benchmarks/scale.py
+};

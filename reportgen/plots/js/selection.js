@@ -1,0 +1,21 @@
+// Selection: the runs inside every brush and the top-k choice, in table order (best first).
+P.selection = function selection(c, st) {
+  const level = c.top.value === "0" ? 0 : c.top_levels[c.top.value];
+  const active = Object.keys(st.brush).map(Number);
+  const out = [];
+  for (let i = 0; i < st.n; i++) {
+    let ok = level === 0 || (st.top[i] > 0 && st.top[i] <= level);
+    for (let a = 0; ok && a < active.length; a++) {
+      const b = st.brush[active[a]], y = st.pos[active[a]][i];
+      ok = y >= b[0] && y <= b[1];
+    }
+    if (ok) out.push(i);
+  }
+  return {chosen: out, level, active: active.length};
+};
+
+// The axis under a pointer's x (in axis units), or null between axes.
+P.nearest_axis = function nearest_axis(c, x) {
+  const k = Math.round(x);
+  return k >= 0 && k < c.n_axes && Math.abs(x - k) < 0.4 ? k : null;
+};
