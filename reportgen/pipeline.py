@@ -15,18 +15,11 @@ from reportgen.diagnostics.analyse import analyse
 from reportgen.diagnostics.compare import ComparisonInfo, comparison
 from reportgen.diagnostics.summary import Diagnostics
 from reportgen.errors import ConfigError, DataError
-from reportgen.model import LoadedSweep, ParamSpec, Sweep
+from reportgen.model import LoadedSweep, Sweep
 from reportgen.provenance import provenance
 from reportgen.render import document as doc
-from reportgen.render.context import (
-    ComparisonView,
-    ReportView,
-    SweepView,
-    anchor_for,
-    comparison_context,
-    sweep_view,
-)
 from reportgen.resolve import resolve
+from reportgen.sections.common import anchor_for
 from reportgen.sources import load_source
 from reportgen.suggest import Suggestion, suggest
 
@@ -167,110 +160,16 @@ def _page(sweeps: list[Sweep], analyses: list[Diagnostics], proposals: list[Sugg
           anchors: list[str], compared: ComparisonInfo | None, config: ReportConfig,
           generated_at: str, made_by: dict, data_json: str,
           skipped: list[tuple[str, str]]) -> str:
-    import bokeh
-    from bokeh.document import Document
-    from bokeh.embed import components
-    from bokeh.embed.bundle import bundle_for_objs_and_resources
-    from bokeh.resources import INLINE
+    """The HTML page: each sweep's sections, the comparison, drawn and rendered."""
+    from reportgen.render.page import page
+    from reportgen.sections.about import about
+    from reportgen.sections.comparison import comparison
+    from reportgen.sections.sweep import sweep_view
 
-    from reportgen.plots import diagnostics as figs
-    from reportgen.plots._theme import stable_ids
-    from reportgen.plots.parallel import (
-        choose_axes,
-        constant_params,
-        page_script,
-        parallel_input,
-        parallel_plot,
-    )
-    from reportgen.render.html import render
-
-    with stable_ids():
-        views: list[SweepView] = []
-        layouts: dict[str, object] = {}
-        on_ready: list = []
-        for sweep, d, proposal, anchor in zip(sweeps, analyses, proposals, anchors):
-            axes = choose_axes(sweep, config.axes, d.importance.order()
-                               if config.axis_order == "importance" else None)
-            values = d.prep.metric_values()
-            layouts[f"{anchor}/parallel"], ready = parallel_plot(
-                parallel_input(sweep, d.overview, axes), key=anchor)
-            on_ready.append(ready)
-            layouts[f"{anchor}/convergence"] = figs.convergence_plot(
-                d.convergence, sweep.metric.name, values, _log_metric(values))
-            layouts[f"{anchor}/coverage"] = figs.coverage_plot(d.coverage)
-            if d.importance.params:
-                layouts[f"{anchor}/importance"] = figs.importance_plot(d.importance)
-            views.append(sweep_view(sweep, d, anchor, constant_params(sweep), axes, proposal))
-        comparison_view = None
-        if compared is not None:
-            from reportgen.diagnostics.overview import overview as rank_runs
-            from reportgen.plots.compare import comparison_plots
-
-            together = combine(sweeps, compared)
-            axes = choose_axes(together, None, None)
-            layouts["comparison/parallel"], ready = parallel_plot(
-                parallel_input(together, rank_runs(together), axes, group="sweep"),
-                key="comparison")
-            on_ready.append(ready)
-            layouts["comparison/plots"] = comparison_plots(compared)
-            comparison_view = comparison_context(compared)
-        document = Document()
-        for layout in layouts.values():
-            document.add_root(layout)
-        for callback in on_ready:  # the parallel plots build their lines once the page is up
-            document.js_on_event("document_ready", callback)
-        script, divs = components(list(layouts.values()))
-        # only the Bokeh bundles these figures use (no MathJax, no WebGL): half the bytes
-        bokeh_js = bundle_for_objs_and_resources(list(layouts.values()), INLINE).scripts()
-    by_key = dict(zip(layouts, divs))
-    views = [SweepView(**{**v.__dict__, "divs": {
-        key.split("/", 1)[1]: div for key, div in by_key.items()
-        if key.split("/", 1)[0] == v.anchor}}) for v in views]
-    title = sweeps[0].name if len(sweeps) == 1 else f"{len(sweeps)} sweeps: " + ", ".join(
-        s.name for s in sweeps)
-    if comparison_view is not None:
-        comparison_view = ComparisonView(**{**comparison_view.__dict__, "divs": {
-            key.split("/", 1)[1]: div for key, div in by_key.items()
-            if key.startswith("comparison/")}})
-    view = ReportView(title=f"Sweep report — {title}", version=__version__,
-                      generated_at=generated_at, sweeps=tuple(views), comparison=comparison_view,
-                      bokeh_js=bokeh_js, page_js=page_script(), bokeh_script=script,
-                      bokeh_version=bokeh.__version__,
-                      provenance=made_by, skipped=tuple(f"{n}: {r}" for n, r in skipped),
-                      data_json=doc.script_safe(data_json))
-    return render(view)
-
-
-def combine(sweeps: list[Sweep], compared: ComparisonInfo) -> Sweep:
-    """The compared sweeps as one, with a `sweep` column, for the shared parallel plot."""
-
-    import pandas as pd
-
-    chosen = [s for s in sweeps if s.name in compared.names and s.metric == sweeps[0].metric]
-    frames = [s.runs.assign(sweep=s.name, run_id=s.name + "/" + s.runs["run_id"].astype(str))
-              for s in chosen]
-    specs: dict[str, ParamSpec] = {}
-    for s in chosen:  # a numeric declaration wins over a grid's levels, else the most levels
-        for p in s.space.params:
-            held = specs.get(p.name)
-            if held is None or _spec_rank(p) > _spec_rank(held):
-                specs[p.name] = p
-    space = dataclasses.replace(chosen[0].space, params=tuple(specs.values()))  # type: ignore
-    return dataclasses.replace(chosen[0], name="comparison", runs=pd.concat(
-        frames, ignore_index=True), space=space, source="several")
-
-
-def _spec_rank(spec: ParamSpec) -> tuple[int, int]:
-    numeric = spec.kind in ("float", "int")
-    return (2 if numeric else 1 if spec.kind in ("categorical", "bool") else 0, len(spec.levels))
-
-
-def _log_metric(values) -> bool:  # type: ignore[no-untyped-def]
-    """A positive metric spanning more than two decades reads better on a log axis."""
-    import numpy as np
-
-    finite = values[np.isfinite(values)]
-    return bool(len(finite) and finite.min() > 0 and finite.max() / finite.min() > 100)
+    views = [sweep_view(s, d, anchor, p, config.axes, config.axis_order)
+             for s, d, p, anchor in zip(sweeps, analyses, proposals, anchors)]
+    return page(about(sweeps, __version__, generated_at, made_by, skipped), views,
+                comparison(sweeps, compared) if compared is not None else None, data_json)
 
 
 def stamp(deterministic: bool) -> str:

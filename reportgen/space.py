@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from reportgen.errors import ConfigError
+from reportgen.levels import spans_decades
 from reportgen.model import ParamSpec, SearchSpace
 
 # distribution → (scale, bounds are natural-log exponents, bound transform)
@@ -334,15 +335,11 @@ def infer_param(name: str, values: pd.Series) -> ParamSpec:
     if len(distinct) <= 1:
         return ParamSpec(name, "constant", levels=(numeric.iloc[0].item(),))
     is_int = bool(np.all(np.mod(distinct, 1) == 0))
+    wide = spans_decades(float(distinct[0]), float(distinct[-1]))
     # few distinct values, each repeated: a categorical grid of numbers
-    if len(distinct) <= 6 and len(numeric) >= 2 * len(distinct) and not _spans_decades(distinct):
+    if len(distinct) <= 6 and len(numeric) >= 2 * len(distinct) and not wide:
         numbers = tuple(int(v) if is_int else float(v) for v in distinct)
         return ParamSpec(name, "categorical", levels=numbers)
-    scale = "log" if _spans_decades(distinct) else "linear"
+    scale = "log" if wide else "linear"
     return ParamSpec(name, "int" if is_int else "float", scale=scale,
                      low=float(distinct[0]), high=float(distinct[-1]))
-
-
-def _spans_decades(distinct: np.ndarray) -> bool:
-    """All positive and spanning more than two decades."""
-    return bool(distinct[0] > 0 and distinct[-1] / distinct[0] > 100)

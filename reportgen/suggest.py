@@ -222,7 +222,7 @@ def _levels(spec: ParamSpec, body: dict[str, Any], region: ParamRegion, d: Diagn
     values = body.get("values")
     if not isinstance(values, list) or spec.name not in d.importance.detected():
         return None
-    from reportgen.resolve import level_key
+    from reportgen.levels import level_key
 
     adaptive = d.strategy.inferred == "adaptive"
     drop = set()
@@ -383,7 +383,7 @@ def bounds_contain(config: dict[str, Any], name: str, value: Any) -> bool:
     if body is None:
         return False
     if "values" in body:
-        from reportgen.resolve import level_key
+        from reportgen.levels import level_key
 
         return level_key(value) in {level_key(v) for v in body["values"]}
     if "value" in body:

@@ -298,8 +298,8 @@ def test_a_large_sweep_draws_a_density_with_the_best_runs_as_lines(open_page, la
     import numpy as np
     from PIL import Image
 
-    from reportgen.diagnostics.overview import evaluated_mask, top_set
-    from reportgen.plots.parallel import LOD_LINES
+    from reportgen.diagnostics.facts import top_set
+    from reportgen.sections.parallel import LOD_LINES
 
     path, sweep = large_sweep
     page, problems = open_page(path)
@@ -335,7 +335,8 @@ def test_a_large_sweep_draws_a_density_with_the_best_runs_as_lines(open_page, la
     page.wait_for_timeout(300)
     state = page.evaluate(STATE)
     signed = sweep.runs["loss"].to_numpy(dtype=float)
-    top = top_set(np.where(evaluated_mask(sweep), signed, np.nan), 0.1)
+    finished = (sweep.runs["state"] == "finished").to_numpy()
+    top = top_set(np.where(finished & np.isfinite(signed), signed, np.nan), 0.1)
     assert state["counts"][key] == f"<b>{len(top)}</b> of 6,000 runs selected (top 10%)"
     assert state["tables"][key] == len(top) and state["lines"][key] == len(top)
     assert problems == []

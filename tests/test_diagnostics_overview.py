@@ -3,7 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from reportgen.diagnostics.overview import overview, top_count
+from reportgen.diagnostics.facts import facts, top_count
+from reportgen.diagnostics.overview import overview
 from reportgen.model import Metric, ParamSpec, SearchSpace, Sweep
 
 
@@ -23,7 +24,7 @@ def test_counts_and_ranking_minimize():
     assert ov.counts == {"total": 6, "finished": 2, "running": 0, "stopped": 0, "crashed": 1,
                          "failed": 1,
                          "killed": 1, "other": 1, "missing_metric": 2}
-    assert ov.order.tolist() == [2, 5, 3, 0]
+    assert facts(s).order.tolist() == [2, 5, 3, 0]
     assert ov.best["run_id"] == "r2" and ov.best["value"] == 0.1
     assert ov.best["params"] == {"lr": s.runs["lr"][2]}
     assert any(f.kind == "crashes" and "33% of runs crashed or failed (2 of 6)" in f.message
@@ -34,7 +35,7 @@ def test_counts_and_ranking_minimize():
 def test_maximize_and_best_prefers_finished_runs():
     s = sweep([0.9, 0.95, 0.7], ["finished", "running", "finished"], goal="maximize")
     ov = overview(s)
-    assert ov.order.tolist() == [1, 0, 2]
+    assert facts(s).order.tolist() == [1, 0, 2]
     assert ov.best["run_id"] == "r0"  # the running run is ranked but not called best
 
 
@@ -43,4 +44,4 @@ def test_top_set_is_max_of_fraction_and_five():
     assert top_count(200, 0.1) == 20
     assert top_count(3, 0.1) == 3
     s = sweep(list(np.arange(100.0)), ["finished"] * 100)
-    assert overview(s, 0.1).top.tolist() == list(range(10))
+    assert facts(s, 0.1).top.tolist() == list(range(10))

@@ -4,7 +4,8 @@ import numpy as np
 from builders import make_sweep
 from scipy import stats
 
-from reportgen.diagnostics.prep import confidence_for, prepare
+from reportgen.diagnostics.facts import confidence_for
+from reportgen.diagnostics.prep import prepare
 
 
 def test_log_uniform_maps_bounds_and_geometric_midpoint():

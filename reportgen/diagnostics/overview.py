@@ -1,4 +1,4 @@
-"""Overview of a sweep: counts by state, the evaluated set, the ranking and the best run."""
+"""Overview of a sweep: counts by state, the best run and the first findings."""
 
 from __future__ import annotations
 
@@ -8,25 +8,23 @@ from typing import Any
 
 import numpy as np
 
+from reportgen.diagnostics.facts import DESCRIBE_ONLY, Facts, facts
 from reportgen.diagnostics.findings import Finding
 from reportgen.formatting import fmt_value
 from reportgen.model import STATES, Sweep
 
-#: below this many evaluated runs the report only describes
-DESCRIBE_ONLY = 10
-
 
 @dataclass(frozen=True)
 class Overview:
+    """Counts by state, the best run and the first findings."""
+
     counts: dict[str, int]
-    order: np.ndarray  # row positions of runs with a finite metric, best first
-    top: np.ndarray  # rows of the top runs: best max(top_fraction, 5) evaluated, ties included
-    top_fraction: float
     best: dict[str, Any] | None
     findings: tuple[Finding, ...]
 
 
 def counts_by_state(sweep: Sweep) -> dict[str, int]:
+    """Runs per state, in all, of other states, and without a value of the metric."""
     states = sweep.runs["state"]
     values = sweep.runs[sweep.metric.name].to_numpy(dtype=float)
     counts = {"total": len(states)}
@@ -36,45 +34,15 @@ def counts_by_state(sweep: Sweep) -> dict[str, int]:
     return counts
 
 
-def ranking(sweep: Sweep) -> np.ndarray:
-    """Runs with a finite metric, best first; ties keep run order (stable)."""
-    values = sweep.runs[sweep.metric.name].to_numpy(dtype=float) * sweep.metric.sign
-    finite = np.flatnonzero(np.isfinite(values))
-    return finite[np.argsort(values[finite], kind="stable")]
-
-
-def top_count(n_ranked: int, fraction: float) -> int:
-    """The top set: max(fraction of the ranked runs, 5), never more than there are."""
-    return min(n_ranked, max(5, math.ceil(fraction * n_ranked)))
-
-
-def top_set(signed: np.ndarray, fraction: float) -> np.ndarray:
-    """Indices of the top runs among `signed` (smaller is better, NaN = not evaluated): the
-    best max(fraction, 5) of the evaluated runs, every run tied with the last one included."""
-    ok = np.flatnonzero(np.isfinite(signed))
-    if not len(ok):
-        return ok
-    k = top_count(len(ok), fraction)
-    threshold = np.sort(signed[ok])[k - 1]
-    return ok[signed[ok] <= threshold]
-
-
-def evaluated_mask(sweep: Sweep) -> np.ndarray:
-    """Finished runs with a finite metric: the runs every analysis rests on."""
-    values = sweep.runs[sweep.metric.name].to_numpy(dtype=float)
-    return (sweep.runs["state"].to_numpy() == "finished") & np.isfinite(values)
-
-
-def overview(sweep: Sweep, top_fraction: float = 0.1) -> Overview:
+def overview(sweep: Sweep, known: Facts | None = None) -> Overview:
+    """The overview of `sweep`; the best run is the best finished one when there is one."""
+    known = known or facts(sweep)
     counts = counts_by_state(sweep)
-    order = ranking(sweep)
+    order = known.order
     finished = sweep.runs["state"].to_numpy() == "finished"
     preferred = order[finished[order]] if finished[order].any() else order
     best = _best_run(sweep, int(preferred[0])) if len(preferred) else None
-    signed = sweep.runs[sweep.metric.name].to_numpy(dtype=float) * sweep.metric.sign
-    top = top_set(np.where(evaluated_mask(sweep), signed, np.nan), top_fraction)
-    return Overview(counts, order, top, top_fraction, best,
-                    tuple(_findings(sweep, counts, best, len(order))))
+    return Overview(counts, best, tuple(_findings(sweep, known, counts, best)))
 
 
 def _best_run(sweep: Sweep, row: int) -> dict[str, Any]:
@@ -101,9 +69,10 @@ def _plain(value: Any) -> Any:
     return value if not (isinstance(value, float) and math.isnan(value)) else None
 
 
-def _findings(sweep: Sweep, counts: dict[str, int], best: dict[str, Any] | None,
-              evaluated: int) -> list[Finding]:
+def _findings(sweep: Sweep, known: Facts, counts: dict[str, int], best: dict[str, Any] | None
+              ) -> list[Finding]:
     out = []
+    evaluated = len(known.order)
     total = counts["total"]
     described = [f"{counts[s]:,} {s}" for s in (*STATES, "other") if counts[s]]
     out.append(Finding(
@@ -119,7 +88,7 @@ def _findings(sweep: Sweep, counts: dict[str, int], best: dict[str, Any] | None,
                            {"goal": sweep.metric.goal, "why": why}))
     if best is not None:
         settings = ", ".join(f"{k} = {fmt_value(v)}" for k, v in best["params"].items()
-                             if _varies(sweep, k))  # the constants are listed elsewhere
+                             if k not in known.constants)  # they are listed elsewhere
         out.append(Finding(
             "best_run", "info",
             f"The best run, {best['name']}, reached {sweep.metric.name} = "
@@ -170,11 +139,3 @@ def _history_disagreement(sweep: Sweep, best_column: str) -> list[Finding]:
         f"{sweep.metric.name} they reached during training (final against best over the "
         "run's history): checkpoint selection or early stopping would rank them differently.",
         {"runs": int(worse.sum()), "of": int(ok.sum())})]
-
-
-
-def _varies(sweep: Sweep, name: str) -> bool:
-    from reportgen.resolve import varies  # the one rule of "does this parameter vary"
-
-    spec = sweep.space.get(name)
-    return spec is None or varies(spec, sweep.runs[name])

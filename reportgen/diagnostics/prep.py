@@ -16,11 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reportgen.diagnostics.facts import Facts, facts
+from reportgen.levels import level_codes
 from reportgen.model import ParamSpec, Sweep
-from reportgen.resolve import level_codes, varies
 
-DESCRIBE_ONLY = 10  # fewer evaluated runs: describe only
-LOW_CONFIDENCE = 30  # fewer: results labelled low confidence
 SEED = 20261129
 
 
@@ -36,17 +35,22 @@ class Prepared:
     evaluated: np.ndarray  # bool: finished with a finite metric
     created: np.ndarray  # seconds since the first creation; NaN when unknown
     finished: np.ndarray  # seconds since the first creation; NaN when unknown
-    confidence: str  # describe | low | normal
     categorical: np.ndarray  # (d,) bool: the parameter is categorical (or bool)
     codes: np.ndarray  # (n, d) level index of categoricals, -1 when missing or numeric
     levels: tuple[list, ...]  # per parameter: its levels (declared, then seen); [] if numeric
     replicate: np.ndarray  # (d,) bool: a seed or fold, repeats of a configuration
     keys: np.ndarray  # (n,) the distinct configuration (of the other parameters): 0, 1, ...
     distinct: np.ndarray  # position of the first run of each distinct configuration
+    facts: Facts  # the sweep's facts (rows, not positions), as every stage reads them
 
     @property
     def n(self) -> int:
         return len(self.rows)
+
+    @property
+    def confidence(self) -> str:
+        """describe | low | normal: the facts' confidence."""
+        return self.facts.confidence
 
     @property
     def n_evaluated(self) -> int:
@@ -77,13 +81,9 @@ class Prepared:
         return self.s * self.sweep.metric.sign
 
 
-def confidence_for(n_evaluated: int) -> str:
-    if n_evaluated < DESCRIBE_ONLY:
-        return "describe"
-    return "low" if n_evaluated < LOW_CONFIDENCE else "normal"
-
-
-def prepare(sweep: Sweep) -> Prepared:
+def prepare(sweep: Sweep, known: Facts | None = None) -> Prepared:
+    """`sweep` in analysis form, on the facts already `known` of it."""
+    known = known or facts(sweep)
     runs = sweep.runs
     created_at = pd.to_datetime(runs["created_at"], utc=True)
     start = created_at.min()
@@ -92,10 +92,9 @@ def prepare(sweep: Sweep) -> Prepared:
     # creation order; runs without a time keep their place after the timed ones (stable)
     key = np.where(np.isnan(created), np.inf, created)
     rows = np.argsort(key, kind="stable")
-    values = runs[sweep.metric.name].to_numpy(dtype=float)[rows]
-    ok = (runs["state"].to_numpy()[rows] == "finished") & np.isfinite(values)
-    s = np.where(ok, values * sweep.metric.sign, np.nan)
-    params = tuple(p for p in sweep.space.params if varies(p, runs[p.name]))
+    ok = known.evaluated[rows]
+    s = np.where(ok, known.signed[rows], np.nan)
+    params = known.varying
     rng = np.random.default_rng(SEED)
     n, d = len(rows), len(params)
     u = np.zeros((n, d))
@@ -114,8 +113,8 @@ def prepare(sweep: Sweep) -> Prepared:
     keys = config_keys(runs, params, rows, codes, categorical, ~replicate)
     distinct = np.sort(np.unique(keys, return_index=True)[1])
     return Prepared(sweep, params, rows, u, s, ok, created[rows], finished[rows],
-                    confidence_for(int(ok.sum())), categorical, codes, tuple(levels),
-                    replicate, keys, distinct)
+                    categorical, codes, tuple(levels),
+                    replicate, keys, distinct, known)
 
 
 def config_keys(runs: pd.DataFrame, params: tuple[ParamSpec, ...], rows: np.ndarray,

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from reportgen.diagnostics import prim, stats
+from reportgen.diagnostics.facts import top_count
 from reportgen.diagnostics.findings import Finding
-from reportgen.diagnostics.overview import top_count, top_set
 from reportgen.diagnostics.prep import Prepared, to_value
 from reportgen.formatting import fmt_number, fmt_value
 
@@ -116,18 +116,20 @@ def _plain(v: Any) -> Any:
     return v.item() if hasattr(v, "item") else v
 
 
-def top_positions(prep: Prepared, fraction: float = 0.1) -> tuple[np.ndarray, float | None]:
-    """Proposal positions of the top set (the rule of `overview.top_set`) and its threshold."""
-    top = top_set(prep.s, fraction)  # prep.s is NaN unless evaluated
+def top_positions(prep: Prepared) -> tuple[np.ndarray, float | None]:
+    """Proposal positions of the top set (the facts' `top`) and its threshold."""
+    top = np.flatnonzero(np.isin(prep.rows, prep.facts.top))
     if not len(top):
         return top, None
-    return np.sort(top), float(np.max(prep.s[top]) * prep.sweep.metric.sign)
+    return top, float(np.max(prep.s[top]) * prep.sweep.metric.sign)
 
 
-def region(prep: Prepared, fraction: float = 0.1, rng: np.random.Generator | None = None
-           ) -> RegionInfo:
+def region(prep: Prepared, rng: np.random.Generator | None = None) -> RegionInfo:
+    """The best region of the sweep's top set (`prep.facts`): per parameter its range or
+    levels, the top-vs-rest test, the PRIM box and its stability."""
     rng = rng or np.random.default_rng(3)
-    top, threshold = top_positions(prep, fraction)
+    fraction = prep.facts.top_fraction
+    top, threshold = top_positions(prep)
     ev = np.flatnonzero(prep.evaluated)
     is_top = np.isin(ev, top)
     if prep.confidence == "describe":
@@ -335,7 +337,7 @@ def _prim(prep: Prepared, ev: np.ndarray, is_top: np.ndarray, params: list[Param
 
 def _codes_of(prep: Prepared, j: int) -> Callable[[Any], int]:
     """Parameter j's level → its code (-1 if unknown), keyed once per level."""
-    from reportgen.resolve import level_key
+    from reportgen.levels import level_key
 
     index: dict[str, int] = {}
     for i, v in enumerate(prep.levels[j]):

@@ -9,6 +9,7 @@ import numpy as np
 
 from reportgen.diagnostics.convergence import ConvergenceInfo
 from reportgen.diagnostics.coverage import CoverageInfo
+from reportgen.diagnostics.facts import Facts
 from reportgen.diagnostics.findings import Finding
 from reportgen.diagnostics.importance import ImportanceInfo
 from reportgen.diagnostics.overview import Overview
@@ -24,6 +25,7 @@ CRASH_MIN = 3  # crashes needed before saying where they happen
 class Diagnostics:
     """Every diagnostic of one sweep, and the findings in the order the report tells them."""
 
+    facts: Facts
     prep: Prepared
     overview: Overview
     coverage: CoverageInfo

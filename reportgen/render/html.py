@@ -1,23 +1,32 @@
-"""The HTML page: one Jinja environment (autoescape on), Bokeh inline; the output folder."""
+"""The templates: one Jinja environment (autoescape on, strict undefined), made once; the
+report page, the index page; the output folder."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
 from reportgen.errors import OutputError
-from reportgen.render.context import ReportView
+
+if TYPE_CHECKING:
+    from reportgen.render.page import ReportView
 
 _REPO_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
 
+@lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    """The one Jinja environment, with the page's CSS as the global `css`."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir())), autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
+    env.globals["css"] = env.loader.get_source(env, "style.css")[0]  # type: ignore[union-attr]
+    return env
 
 
 def template_dir() -> Path:
@@ -28,15 +37,13 @@ def template_dir() -> Path:
 
 
 def render(view: ReportView) -> str:
-    env = environment()
-    css = env.loader.get_source(env, "style.css")[0]  # type: ignore[union-attr]
-    return env.get_template("report.html.jinja2").render(report=view, css=css)
+    """The report page of `view`."""
+    return environment().get_template("report.html.jinja2").render(report=view, bokeh=True)
 
 
 def render_index(**context: object) -> str:
-    env = environment()
-    css = env.loader.get_source(env, "style.css")[0]  # type: ignore[union-attr]
-    return env.get_template("index.html.jinja2").render(css=css, **context)
+    """The index page (`reportgen index`) of `context`."""
+    return environment().get_template("index.html.jinja2").render(bokeh=False, **context)
 
 
 def check_folder(folder: Path) -> None:

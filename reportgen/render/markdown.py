@@ -6,6 +6,7 @@ from reportgen import __version__
 from reportgen.diagnostics.summary import Diagnostics
 from reportgen.formatting import fmt_value
 from reportgen.model import STATES, Sweep
+from reportgen.sections.runs import best_runs
 
 LIMIT = 65_536  # GitHub's comment limit, in characters
 TOP_ROWS = 5
@@ -49,8 +50,7 @@ def _sweep(sweep: Sweep, d: Diagnostics) -> list[str]:
     header = ["#", "run", sweep.metric.name] + sweep.param_names
     lines.append("| " + " | ".join(_cell(h) for h in header) + " |")
     lines.append("|" + "---|" * len(header))
-    for i, row in enumerate(d.overview.order[:TOP_ROWS], start=1):
-        run = sweep.runs.iloc[int(row)]
+    for i, run in enumerate(best_runs(sweep, d.facts, TOP_ROWS), start=1):
         cells = [str(i), run["name"], run[sweep.metric.name]] + [run[p] for p in
                                                                  sweep.param_names]
         lines.append("| " + " | ".join(_cell(v) for v in cells) + " |")

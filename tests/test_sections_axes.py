@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from reportgen.model import ParamSpec
-from reportgen.plots.axes import MISSING_Y, make_axis
+from reportgen.sections.axes import MISSING_Y, make_axis
 
 
 def test_log_axis_positions_and_decade_ticks():
@@ -43,15 +43,16 @@ def test_linear_axis_spans_declared_bounds_and_data():
 
 def test_axes_follow_importance_unless_config_order_is_asked():
     from reportgen.config import ReportConfig
-    from reportgen.plots.parallel import choose_axes
+    from reportgen.diagnostics.facts import facts
     from reportgen.resolve import resolve
+    from reportgen.sections.parallel import choose_axes
     from reportgen.sources import load_source
 
     sweep = resolve(load_source("demo:random")[0], ReportConfig())
     order = ["optimizer", "learning_rate", "dropout"]
-    assert choose_axes(sweep, None, order)[:3] == order
-    assert choose_axes(sweep, None, None)[:2] == ["learning_rate", "batch_size"]
-    assert choose_axes(sweep, None, order)[-1] == "val_loss"
+    assert choose_axes(sweep, facts(sweep), None, order)[:3] == order
+    assert choose_axes(sweep, facts(sweep), None, None)[:2] == ["learning_rate", "batch_size"]
+    assert choose_axes(sweep, facts(sweep), None, order)[-1] == "val_loss"
 
 
 def test_an_axis_of_one_huge_value_has_a_span_and_ticks():

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from reportgen.formatting import fmt_number, fmt_value
+from reportgen.levels import level_codes
 from reportgen.model import ParamSpec
-from reportgen.resolve import level_codes
 
 MISSING_Y = -0.1
 
