@@ -191,33 +191,15 @@ def suggest(output: str, **source: Any) -> None:
     """Propose the next, narrower W&B sweep config from the best region of ONE sweep."""
 
     def run() -> None:
-        from reportgen.errors import ConfigError
-        from reportgen.output import check_outputs, write_all
-        from reportgen.pipeline import file_name, inputs, propose
-        from reportgen.render.html import check_folder
+        from reportgen.pipeline import write_next_sweep
 
-        folder = _is_folder(output)
-        target = Path(output)
-        config = _config(target, **source)
-        if folder:
-            check_folder(target)
-        else:
-            check_outputs({"-o": target}, inputs(config))
-        proposals, gathered = propose(config)
-        if len(proposals) != 1:
-            names = ", ".join(s.sweep_id or s.name for s, _ in proposals)
-            raise ConfigError(f"suggest takes one sweep; the sources hold {len(proposals)} "
-                              f"({names}): name one with --sweep ID")
-        sweep, proposal = proposals[0]
-        _tell([sweep], gathered.skipped, source["quiet"])
-        written = target / file_name([sweep], ".yaml") if folder else target
-        if folder:
-            check_outputs({"-o": written}, inputs(config))
-        write_all([(written, proposal.yaml())])
-        changed = [c.param for c in proposal.changes if c.old != c.new]
+        done = write_next_sweep(_config(Path(output), output_is_folder=_is_folder(output),
+                                        **source))
+        _tell([done.sweep], done.skipped, source["quiet"])
+        changed = [c.param for c in done.proposal.changes if c.old != c.new]
         if not source["quiet"]:
             what = ", ".join(changed) if changed else "nothing narrowed"
-            click.echo(f"wrote {written} (next sweep for {sweep.name}: {what})")
+            click.echo(f"wrote {done.output} (next sweep for {done.sweep.name}: {what})")
 
     _guarded(run)
 
@@ -282,8 +264,7 @@ def entry() -> None:
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    module = sys.modules.get("reportgen.sources.wandb_api")
-    if module is not None and getattr(module, "API_STARTED", False):
+    if "reportgen.sources" in sys.modules and sys.modules["reportgen.sources"].left_running():
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)

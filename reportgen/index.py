@@ -143,7 +143,7 @@ def build_index(folder: Path, output: Path | None = None, deterministic: bool = 
     """Scan `folder` and write the index page (default FOLDER/index.html), atomically."""
     from reportgen import __version__
     from reportgen.output import check_output, write_all
-    from reportgen.pipeline import stamp
+    from reportgen.provenance import stamp
     from reportgen.render.html import render_index
 
     folder = Path(folder)

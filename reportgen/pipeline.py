@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 from reportgen import __version__
@@ -16,7 +14,7 @@ from reportgen.diagnostics.compare import ComparisonInfo, comparison
 from reportgen.diagnostics.summary import Diagnostics
 from reportgen.errors import ConfigError, DataError
 from reportgen.model import LoadedSweep, Sweep
-from reportgen.provenance import provenance
+from reportgen.provenance import provenance, stamp
 from reportgen.render import document as doc
 from reportgen.resolve import resolve
 from reportgen.sections.common import anchor_for
@@ -42,6 +40,41 @@ def propose(config: ReportConfig) -> tuple[list[tuple[Sweep, Suggestion]], Gathe
     """`reportgen suggest`: the next sweep for each sweep of the sources."""
     gathered = gather(config)
     return [(s, suggest(s, analyse(s, config.top_fraction))) for s in gathered.sweeps], gathered
+
+
+@dataclass(frozen=True)
+class NextSweep:
+    """What `reportgen suggest` wrote: the file, the sweep and its proposal."""
+
+    output: Path
+    sweep: Sweep
+    proposal: Suggestion
+    skipped: tuple[tuple[str, str], ...] = ()
+
+
+def write_next_sweep(config: ReportConfig) -> NextSweep:
+    """`reportgen suggest`: the next sweep of the one sweep of the sources, written as a W&B
+    sweep config to `config.output` (in a folder: FOLDER/SWEEP_ID.yaml). Checks the output
+    before the work, and never writes over an input."""
+    from reportgen.output import check_outputs, write_all
+    from reportgen.render.html import check_folder
+
+    if config.output_is_folder:
+        check_folder(config.output)
+    else:
+        check_outputs({"-o": config.output}, inputs(config))
+    proposals, gathered = propose(config)
+    if len(proposals) != 1:
+        names = ", ".join(s.sweep_id or s.name for s, _ in proposals)
+        raise ConfigError(f"suggest takes one sweep; the sources hold {len(proposals)} "
+                          f"({names}): name one with --sweep ID")
+    sweep, proposal = proposals[0]
+    written = config.output
+    if config.output_is_folder:
+        written = config.output / file_name([sweep], ".yaml")
+        check_outputs({"-o": written}, inputs(config))
+    write_all([(written, proposal.yaml())])
+    return NextSweep(written, sweep, proposal, tuple(gathered.skipped))
 
 
 def gather(config: ReportConfig) -> Gathered:
@@ -170,17 +203,3 @@ def _page(sweeps: list[Sweep], analyses: list[Diagnostics], proposals: list[Sugg
              for s, d, p, anchor in zip(sweeps, analyses, proposals, anchors)]
     return page(about(sweeps, __version__, generated_at, made_by, skipped), views,
                 comparison(sweeps, compared) if compared is not None else None, data_json)
-
-
-def stamp(deterministic: bool) -> str:
-    """UTC now; under --deterministic SOURCE_DATE_EPOCH (reproducible builds) or the epoch."""
-    if deterministic:
-        given = os.environ.get("SOURCE_DATE_EPOCH", "0")
-        try:
-            stamp = datetime.fromtimestamp(int(given.strip()), tz=timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise ConfigError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC "
-                              f"(e.g. 1767225600), not {given[:40]!r}") from None
-    else:
-        stamp = datetime.now(timezone.utc).replace(microsecond=0)
-    return stamp.strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -7,10 +7,12 @@ import os
 import platform
 import re
 import shlex
+from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any
 
 from reportgen import __version__
+from reportgen.errors import ConfigError
 
 #: the libraries whose versions a report names (read from package metadata: no import)
 LIBRARIES = ("bokeh", "pandas", "numpy", "scipy", "jinja2", "click", "wandb",
@@ -66,3 +68,18 @@ def command_line(subcommand: str, args: list[str]) -> str:
 def provenance(command: str | None, sources: tuple[str, ...]) -> dict[str, Any]:
     return {"command": command, "sources": [redact([s])[0] for s in sources],
             "versions": versions()}
+
+
+def stamp(deterministic: bool) -> str:
+    """When a page was made: UTC now; under --deterministic SOURCE_DATE_EPOCH (reproducible
+    builds) or the epoch."""
+    if deterministic:
+        given = os.environ.get("SOURCE_DATE_EPOCH", "0")
+        try:
+            stamp = datetime.fromtimestamp(int(given.strip()), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise ConfigError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC "
+                              f"(e.g. 1767225600), not {given[:40]!r}") from None
+    else:
+        stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    return stamp.strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -32,7 +32,13 @@ from bokeh.models import (
 )
 from bokeh.plotting import figure
 
-from reportgen.plots._theme import FONT, MISSING_COLOR, PALETTE_BEST_HIGH, UNSELECTED_COLOR
+from reportgen.plots._theme import (
+    FONT,
+    MISSING_COLOR,
+    PALETTE_BEST_HIGH,
+    UNSELECTED_COLOR,
+    sweep_colors,
+)
 from reportgen.plots.table import run_table_columns
 from reportgen.sections.axes import MISSING_Y, Axis
 from reportgen.sections.parallel import CRISP_RUNS, LIVE_BRUSH_RUNS, LOD_LINES, ParallelInput
@@ -152,8 +158,6 @@ def page_script() -> str:
 
 
 def _group_colors(names: tuple[str, ...]) -> list[str]:
-    from reportgen.plots.compare import sweep_colors
-
     return list(sweep_colors(len(names))) if names else []
 
 

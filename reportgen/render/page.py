@@ -73,7 +73,9 @@ def page(about: About, sweeps: list[SweepView], comparison: ComparisonView | Non
 
 def _figure(name: str, view: SweepView, on_ready: list) -> object:
     """One sweep's figure `name` (one of sections.sweep.FIGURES)."""
-    from reportgen.plots import diagnostics as figs
+    from reportgen.plots.convergence import convergence_plot
+    from reportgen.plots.coverage import coverage_plot
+    from reportgen.plots.importance import importance_plot
     from reportgen.plots.parallel import parallel_plot
 
     if name == "parallel":
@@ -82,10 +84,10 @@ def _figure(name: str, view: SweepView, on_ready: list) -> object:
         return layout
     if name == "convergence":
         c = view.convergence
-        return figs.convergence_plot(c.info, c.metric, c.values, c.log_y)
+        return convergence_plot(c.info, c.metric, c.values, c.log_y)
     if name == "coverage":
-        return figs.coverage_plot(view.coverage.info)
-    return figs.importance_plot(view.importance.info)
+        return coverage_plot(view.coverage.info)
+    return importance_plot(view.importance.info)
 
 
 def _comparison_parallel(comparison: ComparisonView, on_ready: list) -> object:
@@ -97,6 +99,6 @@ def _comparison_parallel(comparison: ComparisonView, on_ready: list) -> object:
 
 
 def _comparison_plots(comparison: ComparisonView) -> object:
-    from reportgen.plots.compare import comparison_plots
+    from reportgen.plots.comparison import comparison_plots
 
     return comparison_plots(comparison.info)

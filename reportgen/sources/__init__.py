@@ -22,6 +22,15 @@ def _loaders(fetch: FetchOptions | None
     ]
 
 
+def left_running() -> bool:
+    """Whether a source started a client (wandb's) whose teardown can keep the process alive
+    for minutes after all is written: the command line then leaves without it."""
+    import sys
+
+    module = sys.modules.get("reportgen.sources.wandb_api")
+    return bool(module is not None and getattr(module, "API_STARTED", False))
+
+
 def load_source(source: str, fetch: FetchOptions | None = None) -> list[LoadedSweep]:
     """The sweeps in one source string; one clear error when no source applies."""
     if not source.strip():

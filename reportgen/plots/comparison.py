@@ -6,24 +6,17 @@ from __future__ import annotations
 import numpy as np
 from bokeh.layouts import row
 from bokeh.models import Span
-from bokeh.palettes import Category10_10
 from bokeh.plotting import figure
 
 from reportgen.diagnostics.compare import TARGETS, ComparisonInfo
-from reportgen.plots.diagnostics import _style
-
-COLORS = Category10_10
-
-
-def sweep_colors(n: int) -> list[str]:
-    return [COLORS[i % len(COLORS)] for i in range(n)]
+from reportgen.plots._theme import style, sweep_colors
 
 
 def comparison_plots(info: ComparisonInfo):  # type: ignore[no-untyped-def]
     colors = sweep_colors(len(info.names))
     curves = figure(width=380, height=290, tools="save,box_zoom,reset",
                     x_axis_label="runs started", y_axis_label=info.metric)
-    _style(curves, f"Best {info.metric} so far")
+    style(curves, f"Best {info.metric} so far")
     for name, curve, color in zip(info.names, info.curves, colors):
         x = np.arange(1, len(curve) + 1)
         curves.step(x, curve, mode="after", line_width=2, color=color, legend_label=name)
@@ -31,13 +24,13 @@ def comparison_plots(info: ComparisonInfo):  # type: ignore[no-untyped-def]
                            line_color="#9e9e9e"))
     ecdf = figure(width=380, height=290, tools="save,box_zoom,reset", x_axis_label="runs started",
                   y_axis_label="share of targets reached", y_range=(0, 1.02))
-    _style(ecdf, f"Targets reached ({TARGETS} targets, first {info.budget} runs)")
+    style(ecdf, f"Targets reached ({TARGETS} targets, first {info.budget} runs)")
     for name, values, color in zip(info.names, info.ecdf, colors):
         ecdf.step(np.arange(1, len(values) + 1), values, mode="after", line_width=2, color=color,
                   legend_label=name)
     dist = figure(width=380, height=290, tools="save,box_zoom,reset", x_axis_label=info.metric,
                   y_axis_label="share of runs at or better than", y_range=(0, 1.02))
-    _style(dist, "Distribution of run values")
+    style(dist, "Distribution of run values")
     for name, values, color in zip(info.names, info.values, colors):
         ordered = np.sort(values) if info.goal == "minimize" else np.sort(values)[::-1]
         if len(ordered):
