@@ -59,6 +59,7 @@ def fmt_value(value: Any) -> str:
 
 
 def fmt_duration(seconds: float) -> str:
+    """Seconds as "1 h 05 min", "3 min 05 s" or "12 s"; "–" when unknown."""
     if seconds is None or not math.isfinite(seconds):
         return "–"
     s = int(round(seconds))

@@ -38,6 +38,7 @@ class Entry:
 
     @property
     def best_text(self) -> str:
+        """The best value as the reports write it."""
         return fmt_number(self.best) if self.best is not None else "–"
 
 

@@ -46,21 +46,8 @@ class ParamSpec:
     replicate: bool = False
 
     def prior_value(self, key: str, default: Any = None) -> Any:
+        """A parameter of the declared distribution (mu, sigma, q, probabilities ...)."""
         return dict(self.prior).get(key, default)
-
-    def to_json(self) -> dict[str, Any]:
-        """The `params[]` entry of the JSON document."""
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "scale": self.scale,
-            "low": self.low,
-            "high": self.high,
-            "levels": list(self.levels) if self.levels else None,
-            "distribution": self.distribution,
-            "declared": self.declared,
-            "replicate": self.replicate,
-        }
 
 
 @dataclass(frozen=True)
@@ -72,9 +59,11 @@ class SearchSpace:
 
     @property
     def names(self) -> list[str]:
+        """The parameters' names, in config order."""
         return [p.name for p in self.params]
 
     def get(self, name: str) -> ParamSpec | None:
+        """The parameter called `name`, or None."""
         return next((p for p in self.params if p.name == name), None)
 
 
@@ -114,12 +103,6 @@ class Reading:
             groups.setdefault(why, []).append(column)
         return groups
 
-    def to_json(self) -> dict[str, Any]:
-        return {"dialect": self.dialect, "metric": self.metric_why, "goal": self.goal_why,
-                "params": self.params_why, "varying": self.varying,
-                "replicates": list(self.replicates),
-                "left_out": [{"column": c, "reason": why} for c, why in self.left_out]}
-
 
 @dataclass(frozen=True, eq=False)
 class Sweep:
@@ -141,10 +124,12 @@ class Sweep:
 
     @property
     def reading_line(self) -> str:
+        """How the sweep was read, in one line for the terminal."""
         return self.reading.line(self.source, self.metric, self.param_names)
 
     @property
     def param_names(self) -> list[str]:
+        """The parameters' names, in config order."""
         return self.space.names
 
 

@@ -128,6 +128,9 @@ def pick_sweeps(loaded: list[LoadedSweep], wanted: tuple[str, ...]) -> list[Load
 
 
 def build_report(config: ReportConfig) -> BuildResult:
+    """`reportgen build`: every output (HTML, and --json and --summary-md when asked) of
+    the sweeps of the sources, written atomically, all or none; outputs are checked before
+    the work and never written over an input."""
     from reportgen.output import check_outputs, write_all
     from reportgen.render.html import check_folder
 
@@ -152,7 +155,7 @@ def build_report(config: ReportConfig) -> BuildResult:
                          zip(sweeps, analyses, proposals, anchors)], generated_at, made_by,
                         gathered.skipped)
     if len(sweeps) > 1:
-        data["comparison"] = compared.to_json() if compared else None
+        data["comparison"] = doc.comparison(compared)
     data_json = doc.to_json(data)
     html = _page(sweeps, analyses, proposals, anchors, compared, config, generated_at, made_by,
                  data_json, gathered.skipped)

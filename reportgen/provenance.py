@@ -66,6 +66,7 @@ def command_line(subcommand: str, args: list[str]) -> str:
 
 
 def provenance(command: str | None, sources: tuple[str, ...]) -> dict[str, Any]:
+    """The command (secrets hidden), the sources (credentials hidden) and the versions."""
     return {"command": command, "sources": [redact([s])[0] for s in sources],
             "versions": versions()}
 

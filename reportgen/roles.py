@@ -79,6 +79,7 @@ class Roles:
 
 
 def tokens(name: str) -> list[str]:
+    """A column name's lower-case words: "val/Loss_2" → ["val", "loss", "2"]."""
     return [t for t in re.split(r"[^a-z0-9]+", name.lower()) if t]
 
 

@@ -58,9 +58,6 @@ class Change:
     new: str
     reason: str
 
-    def to_json(self) -> dict[str, str]:
-        return {"param": self.param, "old": self.old, "new": self.new, "reason": self.reason}
-
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -88,6 +85,8 @@ class Suggestion:
 
 
 def suggest(sweep: Sweep, d: Diagnostics) -> Suggestion:
+    """The next sweep of `sweep`: its config with the parameters that have a detected effect
+    narrowed to the best region (or widened where the best runs press on a bound), and why."""
     base = copy.deepcopy(sweep.config) if sweep.config else _config_from_space(sweep)
     base.setdefault("metric", {"name": sweep.metric.name, "goal": sweep.metric.goal})
     regions = {r.name: r for r in d.region.params}
@@ -262,6 +261,7 @@ def _level_q(e: Any, adaptive: bool) -> float:
 
 
 def region_top(region: ParamRegion) -> int:
+    """How many of the top set's runs the categorical's levels hold."""
     return sum(e.top for e in region.enrichment)
 
 

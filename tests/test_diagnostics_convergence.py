@@ -5,6 +5,7 @@ from builders import make_sweep
 
 from reportgen.diagnostics.convergence import convergence, incumbents
 from reportgen.diagnostics.prep import prepare
+from reportgen.render.document import _convergence
 
 
 def sweep_with(losses, x=None, states=None):
@@ -21,7 +22,7 @@ def test_best_so_far_records_and_runs_since_improvement():
     assert info.improvements == 3
     assert info.expected_improvements == sum(1 / k for k in range(1, 17))
     assert info.runs_since_improvement == 12
-    steps = info.to_json()["best_so_far"]
+    steps = _convergence(info)["best_so_far"]
     assert steps == [{"run": 1, "value": 5.0}, {"run": 2, "value": 4.0},
                      {"run": 4, "value": 3.0}]
 

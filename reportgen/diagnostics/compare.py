@@ -35,15 +35,6 @@ class ComparisonInfo:
     left_out_why: tuple[str, ...] = ()  # the reason for each, in the same order
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"sweeps": list(self.names), "metric": self.metric, "goal": self.goal,
-                "budget": self.budget, "targets": TARGETS,
-                "auc": dict(zip(self.names, self.auc)),
-                "best_at_budget": dict(zip(self.names, self.best_at_budget)),
-                "config_diff": [{"key": k, "values": dict(zip(self.names, v))}
-                                for k, v in self.config_diff],
-                "left_out": list(self.left_out)}
-
 
 def comparison(sweeps: list[Sweep], analyses: list[Diagnostics]) -> ComparisonInfo | None:
     """None unless at least two sweeps optimise the same metric in the same direction."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -38,27 +37,6 @@ class ConvergenceInfo:
     subsampled: int | None = None
     concentration_onset: int | None = None  # run number from which proposals sat closer
     findings: tuple[Finding, ...] = field(default_factory=tuple)
-
-    def to_json(self) -> dict[str, Any]:
-        steps = []
-        previous = math.nan
-        for i, v in enumerate(self.best_so_far):
-            if np.isfinite(v) and v != previous:
-                steps.append({"run": i + 1, "value": float(v)})
-                previous = v
-        return {
-            "best_so_far": steps,
-            "improvements": self.improvements,
-            "expected_improvements": self.expected_improvements,
-            "improvements_z": self.z,
-            "runs_since_improvement": self.runs_since_improvement,
-            "stagnated": self.stagnated,
-            "late_gain": self.late_gain,
-            "concentrating": self.concentrating,
-            "concentration_rank": self.concentration_rank,
-            "concentration_pvalue": self.concentration_pvalue,
-            "concentration_onset": self.concentration_onset,
-        }
 
 
 def noise_floor(s: np.ndarray) -> float:

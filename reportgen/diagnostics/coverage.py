@@ -46,6 +46,7 @@ class GridInfo:
 
     @property
     def completeness(self) -> float:
+        """Share of the grid's cells with a finished run."""
         return self.done / self.cells if self.cells else float("nan")
 
 
@@ -62,30 +63,11 @@ class CoverageInfo:
     subsampled: int | None = None  # runs the joint statistics were computed on, if fewer
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "params": {p.name: {
-                "ks_pvalue": p.pvalue, "pvalue_adjusted": p.pvalue_adjusted,
-                "test": "ks" if p.kind == "numeric" else "chi2",
-                "covered_low": p.covered_low, "covered_high": p.covered_high,
-                "largest_gap": None if p.gap_ratio is None else {
-                    "low": p.gap_low, "high": p.gap_high, "ratio": p.gap_ratio},
-                "levels_tried": list(p.levels_tried) or None,
-                "levels_missing": list(p.levels_missing) or None,
-            } for p in self.params},
-            "discrepancy_ratio": self.discrepancy_ratio,
-            "discrepancy_percentile": self.discrepancy_percentile,
-            "duplicates": {"duplicates": self.duplicates, "unique": self.unique_configs,
-                           "expected": self.expected_duplicates},
-            "grid_completeness": None if self.grid is None else {
-                "completeness": self.grid.completeness, "cells": self.grid.cells,
-                "done": self.grid.done, "crashed": self.grid.crashed,
-                "missing": self.grid.missing},
-            "subsampled_to": self.subsampled,
-        }
-
 
 def coverage(prep: Prepared, rng: np.random.Generator | None = None) -> CoverageInfo:
+    """How the runs cover the space: each parameter against its declared prior (Holm-adjusted),
+    the joint spread against random sweeps, repeated configurations, and the grid when there
+    is one."""
     rng = rng or np.random.default_rng(7)
     params = [_param(prep, j) for j in range(len(prep.params))]
     adjusted = stats.holm([p.pvalue if p.pvalue is not None else math.nan for p in params])

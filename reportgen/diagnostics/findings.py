@@ -15,10 +15,6 @@ class Finding:
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "severity": self.severity, "message": self.message,
-                "evidence": self.evidence}
-
 
 def ranked(findings: list[Finding]) -> list[Finding]:
     """Warnings first; the rest in the order the diagnostics wrote them (overview first)."""

@@ -45,6 +45,7 @@ class Prepared:
 
     @property
     def n(self) -> int:
+        """How many runs."""
         return len(self.rows)
 
     @property
@@ -54,10 +55,12 @@ class Prepared:
 
     @property
     def n_evaluated(self) -> int:
+        """How many runs are evaluated (finished, with a finite metric)."""
         return int(self.evaluated.sum())
 
     @property
     def names(self) -> list[str]:
+        """The analysed parameters' names."""
         return [p.name for p in self.params]
 
     def raw(self, j: int) -> np.ndarray:
@@ -201,6 +204,7 @@ def level_index(spec: ParamSpec, values: pd.Series) -> tuple[np.ndarray, list]:
 
 
 def level_probabilities(spec: ParamSpec, n_levels: int) -> np.ndarray:
+    """The declared probabilities of a categorical's levels, else equal ones; they sum to 1."""
     declared = spec.prior_value("probabilities")
     if declared and len(declared) == n_levels:
         p = np.asarray(declared, dtype=float)

@@ -26,6 +26,7 @@ class Box:
     mass: float
 
     def contains(self, x: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        """Which rows (numeric coordinates `x`, level codes `codes`) lie inside the box."""
         inside = np.all((x >= self.low) & (x <= self.high), axis=1) if x.shape[1] else \
             np.ones(len(x), dtype=bool)
         for j, keep in enumerate(self.levels):

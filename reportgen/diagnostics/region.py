@@ -80,37 +80,6 @@ class RegionInfo:
     subsampled: int | None = None
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
-    def to_json(self) -> dict[str, Any]:
-        params: dict[str, Any] = {}
-        for p in self.params:
-            if p.categorical:
-                params[p.name] = {
-                    "levels": [_plain(v) for v in p.levels],
-                    "enrichment": [{"level": _plain(e.level), "top": e.top, "total": e.total,
-                                    "lift": e.lift, "p_enriched": e.p_enriched,
-                                    "p_depleted": e.p_depleted, "q_enriched": e.q_enriched,
-                                    "q_depleted": e.q_depleted, "q_worse": e.q_worse,
-                                    "q_worse_in_box": e.q_worse_box}
-                                   for e in p.enrichment]}
-            else:
-                params[p.name] = {"low": p.low, "high": p.high, "scale": p.scale,
-                                  "at_bound": p.at_bound, "all_low": p.all_low,
-                                  "all_high": p.all_high, "width_ratio": p.width_ratio,
-                                  "pvalue": p.pvalue}
-            params[p.name]["box"] = ({"levels": [_plain(v) for v in p.box_levels]}
-                                     if p.categorical and p.box_levels else
-                                     {"low": p.box_low, "high": p.box_high}
-                                     if p.box_low is not None else None)
-            params[p.name]["quasi_p"] = p.quasi_p
-            params[p.name]["kept"] = p.kept
-        return {"top_runs": self.top_runs, "top_fraction": self.top_fraction,
-                "threshold": self.threshold, "params": params,
-                "stability": {p.name: p.stability for p in self.params
-                              if p.stability is not None},
-                "box": {"coverage": self.box_coverage, "density": self.box_density}
-                if self.box else None,
-                "subsampled_to": self.subsampled}
-
 
 def _plain(v: Any) -> Any:
     return v.item() if hasattr(v, "item") else v

@@ -34,6 +34,7 @@ def benjamini_hochberg(pvalues: list[float]) -> list[float]:
 
 
 def harmonic(n: int) -> float:
+    """The n-th harmonic number: how many new bests n runs in random order expect."""
     return float(np.sum(1.0 / np.arange(1, n + 1))) if n > 0 else 0.0
 
 
@@ -50,6 +51,7 @@ def md_expected(n: int, d: int) -> float:
 
 
 def md_ratio(u: np.ndarray) -> float:
+    """The points' mixture discrepancy over what uniform random points expect (1 = random)."""
     n, d = u.shape
     return md_squared(u) / md_expected(n, d)
 

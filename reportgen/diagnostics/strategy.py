@@ -13,7 +13,6 @@ their exact null distribution.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -37,11 +36,6 @@ class StrategyInfo:
     evidence: tuple[str, ...]
     agrees: bool | None
     findings: tuple[Finding, ...] = field(default_factory=tuple)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"inferred": self.inferred, "declared": self.declared,
-                "confidence": self.confidence, "evidence": list(self.evidence),
-                "agrees": self.agrees}
 
 
 #: which declared W&B methods match which inferred label

@@ -38,6 +38,8 @@ class Diagnostics:
 
 def commentary(prep: Prepared, ov: Overview, cov: CoverageInfo, conv: ConvergenceInfo,
                strat: StrategyInfo, reg: RegionInfo, imp: ImportanceInfo) -> list[Finding]:
+    """Every diagnostic's findings in reading order, with the statements that need several
+    diagnostics at once."""
     overview = list(ov.findings)
     crashes = [f for f in overview if f.kind == "crashes"]
     rest = [f for f in overview if f.kind != "crashes"]

@@ -13,6 +13,8 @@ from reportgen.plots._theme import style, sweep_colors
 
 
 def comparison_plots(info: ComparisonInfo):  # type: ignore[no-untyped-def]
+    """Three panels, one colour per sweep: the best so far over runs started, the share of
+    targets reached, and the distribution of run values."""
     colors = sweep_colors(len(info.names))
     curves = figure(width=380, height=290, tools="save,box_zoom,reset",
                     x_axis_label="runs started", y_axis_label=info.metric)

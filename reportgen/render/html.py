@@ -3,6 +3,7 @@ report page, the index page; the output folder."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,8 +12,27 @@ import jinja2
 
 from reportgen.errors import OutputError
 
-if TYPE_CHECKING:
-    from reportgen.render.page import ReportView
+if TYPE_CHECKING:  # the index page needs none of the analysis these bring in
+    from reportgen.sections.about import About
+    from reportgen.sections.comparison import ComparisonView
+    from reportgen.sections.sweep import SweepView
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """What the page template prints: the frame, each sweep, the comparison, and Bokeh's
+    script, the plots' script and the embedded JSON, ready to print."""
+
+    about: About
+    sweeps: tuple[SweepView, ...]
+    comparison: ComparisonView | None = None
+    comparison_divs: dict[str, str] = field(default_factory=dict, compare=False)
+    bokeh_js: str = ""
+    page_js: str = ""  # the parallel plots' script, once for the page
+    bokeh_version: str = ""
+    bokeh_script: str = ""
+    data_json: str = ""
+
 
 _REPO_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 

@@ -60,6 +60,7 @@ def _sweep(sweep: Sweep, d: Diagnostics) -> list[str]:
 
 def summary_markdown(sweeps: list[Sweep], analyses: list[Diagnostics], generated_at: str
                      ) -> str:
+    """The Markdown summary of the sweeps, kept under GitHub's comment limit."""
     head = ["## Sweep report", ""]
     tail = ["", f"<sub>reportgen {__version__} · {generated_at}</sub>", ""]
     body: list[str] = []

@@ -3,27 +3,12 @@ through the templates. The one place where views, figures and templates meet."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
+from reportgen.render.html import ReportView, render
 from reportgen.sections.about import About
 from reportgen.sections.comparison import ComparisonView
 from reportgen.sections.sweep import SweepView
-
-
-@dataclass(frozen=True)
-class ReportView:
-    """What the page template prints: the frame, each sweep, the comparison, and Bokeh's
-    script, the plots' script and the embedded JSON, ready to print."""
-
-    about: About
-    sweeps: tuple[SweepView, ...]
-    comparison: ComparisonView | None = None
-    comparison_divs: dict[str, str] = field(default_factory=dict, compare=False)
-    bokeh_js: str = ""
-    page_js: str = ""  # the parallel plots' script, once for the page
-    bokeh_version: str = ""
-    bokeh_script: str = ""
-    data_json: str = ""
 
 
 def page(about: About, sweeps: list[SweepView], comparison: ComparisonView | None,
@@ -38,7 +23,6 @@ def page(about: About, sweeps: list[SweepView], comparison: ComparisonView | Non
     from reportgen.plots._theme import stable_ids
     from reportgen.plots.parallel import page_script
     from reportgen.render.document import script_safe
-    from reportgen.render.html import render
 
     with stable_ids():
         layouts: dict[str, object] = {}

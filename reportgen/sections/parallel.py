@@ -42,6 +42,7 @@ class ParallelInput:
 
     @property
     def n(self) -> int:
+        """How many runs the plot draws."""
         return len(self.columns["name"])  # type: ignore[arg-type]
 
 

@@ -51,6 +51,8 @@ def parse(source: str) -> tuple[str, str, str] | None:
 
 
 def load(source: str, options: FetchOptions | None = None) -> list[LoadedSweep] | None:
+    """A W&B cloud sweep (wandb://ENTITY/PROJECT/SWEEP_ID or its wandb.ai URL), from the
+    cache or fetched; None when `source` is not one."""
     path_parts = parse(source)
     if path_parts is None:
         return None

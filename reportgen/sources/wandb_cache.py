@@ -31,6 +31,7 @@ class CacheError(Exception):
 
 
 def cache_root(explicit: Path | None = None) -> Path:
+    """The cache folder: --cache-dir, else $REPORTGEN_CACHE_DIR, else the user's cache."""
     if explicit is not None:
         return Path(explicit)
     if os.environ.get("REPORTGEN_CACHE_DIR"):
@@ -40,6 +41,7 @@ def cache_root(explicit: Path | None = None) -> Path:
 
 
 def cache_path(root: Path, entity: str, project: str, sweep_id: str) -> Path:
+    """Where one sweep is cached (names made safe for a path)."""
     safe = [part.replace("/", "_").replace("..", "_") for part in (entity, project, sweep_id)]
     return root / "wandb" / safe[0] / safe[1] / f"{safe[2]}.json.gz"
 
@@ -74,6 +76,7 @@ def _is_run(record: Any) -> bool:
 
 
 def write(path: Path, doc: dict[str, Any]) -> None:
+    """Write a cache entry atomically (a temporary file, then a rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
