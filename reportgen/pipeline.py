@@ -10,24 +10,32 @@ from pathlib import Path
 from reportgen import __version__
 from reportgen.config import ReportConfig
 from reportgen.diagnostics.analyse import analyse
-from reportgen.diagnostics.compare import ComparisonInfo, comparison
-from reportgen.diagnostics.summary import Diagnostics
+from reportgen.diagnostics.compare import comparison
 from reportgen.errors import ConfigError, DataError
 from reportgen.model import LoadedSweep, Sweep
 from reportgen.provenance import provenance, stamp
 from reportgen.render import document as doc
+from reportgen.render.page import page
 from reportgen.resolve import resolve
+from reportgen.sections.about import about
 from reportgen.sections.common import anchor_for
+from reportgen.sections.comparison import ComparisonView
+from reportgen.sections.comparison import comparison as section_comparison
+from reportgen.sections.sweep import SweepView, sweep_view
 from reportgen.sources import load_source
 from reportgen.suggest import Suggestion, suggest
 
 
 @dataclass(frozen=True)
 class BuildResult:
+    """What `build_report` wrote, from which sweeps, and what the page says (its views)."""
+
     output: Path
     sweeps: tuple[Sweep, ...]
     document: dict
     skipped: tuple[tuple[str, str], ...] = ()  # (sweep, why it could not be built)
+    views: tuple[SweepView, ...] = ()
+    comparison: ComparisonView | None = None
 
 
 @dataclass(frozen=True)
@@ -157,8 +165,11 @@ def build_report(config: ReportConfig) -> BuildResult:
     if len(sweeps) > 1:
         data["comparison"] = doc.comparison(compared)
     data_json = doc.to_json(data)
-    html = _page(sweeps, analyses, proposals, anchors, compared, config, generated_at, made_by,
-                 data_json, gathered.skipped)
+    views = tuple(sweep_view(s, d, anchor, p, config.axes, config.axis_order)
+                  for s, d, p, anchor in zip(sweeps, analyses, proposals, anchors))
+    compared_view = section_comparison(sweeps, compared) if compared is not None else None
+    html = page(about(sweeps, __version__, generated_at, made_by, gathered.skipped),
+                list(views), compared_view, data_json)
     files = [(config.output, html)]
     if config.json_path is not None:
         files.append((config.json_path, data_json))
@@ -167,7 +178,8 @@ def build_report(config: ReportConfig) -> BuildResult:
 
         files.append((config.summary_md, summary_markdown(sweeps, analyses, generated_at)))
     write_all(files)  # every output, or none
-    return BuildResult(config.output, tuple(sweeps), data, tuple(gathered.skipped))
+    return BuildResult(config.output, tuple(sweeps), data, tuple(gathered.skipped), views,
+                       compared_view)
 
 
 def inputs(config: ReportConfig) -> list[str]:
@@ -190,19 +202,3 @@ def sweep_anchors(sweeps: list[Sweep]) -> list[str]:
     """Each sweep's section anchor on the page (unique, from its name)."""
     used: set[str] = set()
     return [anchor_for(s.name, used) for s in sweeps]
-
-
-def _page(sweeps: list[Sweep], analyses: list[Diagnostics], proposals: list[Suggestion],
-          anchors: list[str], compared: ComparisonInfo | None, config: ReportConfig,
-          generated_at: str, made_by: dict, data_json: str,
-          skipped: list[tuple[str, str]]) -> str:
-    """The HTML page: each sweep's sections, the comparison, drawn and rendered."""
-    from reportgen.render.page import page
-    from reportgen.sections.about import about
-    from reportgen.sections.comparison import comparison
-    from reportgen.sections.sweep import sweep_view
-
-    views = [sweep_view(s, d, anchor, p, config.axes, config.axis_order)
-             for s, d, p, anchor in zip(sweeps, analyses, proposals, anchors)]
-    return page(about(sweeps, __version__, generated_at, made_by, skipped), views,
-                comparison(sweeps, compared) if compared is not None else None, data_json)

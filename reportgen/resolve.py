@@ -67,6 +67,7 @@ def infer_goal(metric: str) -> str:
 def resolve(loaded: LoadedSweep, options: ReportConfig) -> Sweep:
     """Decide metric, goal and parameters for one loaded sweep, and check the data."""
     config = options.sweep_config or loaded.config
+    declared = space_from_config(config) if config and config.get("parameters") else None
     notes, warnings = list(loaded.notes), list(loaded.warnings)
     runs = loaded.runs
     data_columns = [c for c in runs.columns if c not in BASE_COLUMNS and c not in INFO_COLUMNS]
@@ -82,10 +83,10 @@ def resolve(loaded: LoadedSweep, options: ReportConfig) -> Sweep:
                    loaded.bookkeeping)
     metric, metric_why, goal_why = _metric(loaded, runs, config, options, data_columns, roles)
     runs = _with_history_best(runs, loaded, metric)
-    params, params_why = _param_names(loaded, config, options, data_columns, metric.name,
+    params, params_why = _param_names(loaded, declared, options, data_columns, metric.name,
                                       roles, warnings)
     replicates = tuple(p for p in params if is_replicate(p))
-    space = _space(params, config, runs, loaded.source, warnings, replicates)
+    space = _space(params, declared, runs, loaded.source, warnings, replicates)
     metric_columns = [metric.name] + [
         c for c in (*roles.metrics, *(c for c in roles.params if c not in params))
         if c != metric.name and c in runs and pd.api.types.is_numeric_dtype(runs[c])
@@ -247,7 +248,7 @@ def _with_history_best(runs: pd.DataFrame, loaded: LoadedSweep, metric: Metric) 
     return runs
 
 
-def _param_names(loaded: LoadedSweep, config: dict[str, Any] | None, options: ReportConfig,
+def _param_names(loaded: LoadedSweep, declared_space: SearchSpace | None, options: ReportConfig,
                  data_columns: list[str], metric: str, roles: Roles, warnings: list[str]
                  ) -> tuple[list[str], str]:
     if options.params:
@@ -262,8 +263,8 @@ def _param_names(loaded: LoadedSweep, config: dict[str, Any] | None, options: Re
             raise ConfigError(f"--params names {metric}, the metric: a column is a parameter "
                               "or the metric, not both")
         return wanted, "set by --params"
-    if config and config.get("parameters"):
-        declared = space_from_config(config).names
+    if declared_space is not None:
+        declared = declared_space.names
         absent = [p for p in declared if p not in data_columns]
         if absent:
             warnings.append(
@@ -274,9 +275,10 @@ def _param_names(loaded: LoadedSweep, config: dict[str, Any] | None, options: Re
     return [p for p in roles.params if p != metric], "inferred; pass --params to set them"
 
 
-def _space(params: list[str], config: dict[str, Any] | None, runs: pd.DataFrame, origin: str,
+def _space(params: list[str], declared: SearchSpace | None, runs: pd.DataFrame, origin: str,
            warnings: list[str], replicates: tuple[str, ...] = ()) -> SearchSpace:
-    declared = space_from_config(config) if config and config.get("parameters") else None
+    """The sweep's space: each parameter as the config declares it (levels seen in the runs
+    added), else inferred from its values."""
     specs: list[ParamSpec] = []
     for name in params:
         spec = declared.get(name) if declared else None

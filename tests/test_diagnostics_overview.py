@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from reportgen.diagnostics.facts import facts, top_count
+from reportgen.diagnostics.facts import facts
 from reportgen.diagnostics.overview import overview
 from reportgen.model import Metric, ParamSpec, SearchSpace, Sweep
 
@@ -37,11 +37,3 @@ def test_maximize_and_best_prefers_finished_runs():
     ov = overview(s)
     assert facts(s).order.tolist() == [1, 0, 2]
     assert ov.best["run_id"] == "r0"  # the running run is ranked but not called best
-
-
-def test_top_set_is_max_of_fraction_and_five():
-    assert top_count(20, 0.1) == 5
-    assert top_count(200, 0.1) == 20
-    assert top_count(3, 0.1) == 3
-    s = sweep(list(np.arange(100.0)), ["finished"] * 100)
-    assert facts(s, 0.1).top.tolist() == list(range(10))

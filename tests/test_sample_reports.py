@@ -11,11 +11,16 @@ from reportgen.pipeline import build_report
 ROOT = Path(__file__).resolve().parent.parent
 COMMAND = ("python -m reportgen build -o sample_reports/demo.html --json sample_reports/demo.json "
            "--deterministic")
+UPDATE = "python scripts/update_samples.py"
 
 
 def test_the_command_is_documented():
-    assert COMMAND in (ROOT / "sample_reports" / "README.md").read_text()
-    assert COMMAND in (ROOT / "README.md").read_text()
+    for readme in (ROOT / "sample_reports" / "README.md", ROOT / "README.md"):
+        assert COMMAND in readme.read_text() and UPDATE in readme.read_text()
+    import runpy
+
+    script = runpy.run_path(str(ROOT / "scripts" / "update_samples.py"), run_name="not-main")
+    assert script["COMMAND"] == COMMAND
 
 
 def _same_versions(text: str) -> str:
@@ -25,10 +30,15 @@ def _same_versions(text: str) -> str:
 
 
 def test_sample_reports_are_fresh(tmp_path):
+    from reportgen.sections.snapshot import view_text
+
     html, js = tmp_path / "demo.html", tmp_path / "demo.json"
-    build_report(ReportConfig(output=html, json_path=js, deterministic=True,
-                              command=COMMAND.replace("python -m reportgen", "reportgen")))
-    stale = "sample_reports/ is stale: rebuild it with: " + COMMAND
+    result = build_report(ReportConfig(output=html, json_path=js, deterministic=True,
+                                       command=COMMAND.replace("python -m reportgen",
+                                                               "reportgen")))
+    stale = "sample_reports/ is stale: rebuild it with: " + UPDATE
+    assert view_text(result.views, result.comparison) == (
+        ROOT / "sample_reports" / "demo.view.txt").read_text(encoding="utf-8"), stale
     assert _same_versions(js.read_text()) == _same_versions(
         (ROOT / "sample_reports" / "demo.json").read_text()), stale
     html.write_text(_same_versions(html.read_text()))

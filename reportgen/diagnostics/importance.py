@@ -195,14 +195,14 @@ def _correlations(prep: Prepared, ev: np.ndarray) -> list[float | None]:
 
 
 def _top_importance(prep: Prepared, ev: np.ndarray) -> list[float | None]:
-    """PED-ANOVA-style: how far the top quantile's marginal is from all runs' (Pearson χ²
-    divergence of smoothed densities on a 50-point grid), normalised to sum to 1."""
+    """PED-ANOVA-style: how far the top set's marginal is from all runs' (Pearson χ²
+    divergence of smoothed densities on a 50-point grid), normalised to sum to 1. The top set
+    is the report's (`prep.facts.top`), the one the best region describes."""
     n = len(ev)
     if n < 10:
         return [None] * len(prep.params)
-    gamma = max(0.1, 5 / n)
-    s = prep.s[ev]
-    top = s <= np.quantile(s, gamma)
+    top = np.isin(prep.rows[ev], prep.facts.top)
+    gamma = float(top.mean())
     raw = []
     for j in range(len(prep.params)):
         if prep.categorical[j]:

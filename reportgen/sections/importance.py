@@ -44,6 +44,6 @@ def importance(d: Diagnostics) -> ImportanceView:
          "–" if p.top_importance is None else f"{p.top_importance:.2f}")
         for p in sorted(imp.params, key=lambda p: (p.rank, -p.score)))
     table = Table(("rank", "parameter", "effect ε²", "interval", "chance (95%)", "p (Holm)",
-                   "detected", "Spearman ρ", "top-10% importance"), rows,
+                   "detected", "Spearman ρ", f"top-{d.facts.top_fraction:.0%} importance"), rows,
                   (True, False, True, True, True, True, False, True, True))
     return ImportanceView(table, caption, imp)

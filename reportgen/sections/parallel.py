@@ -4,7 +4,7 @@ and the constants listed beside the plot. Pure: `reportgen.plots.parallel` draws
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -53,7 +53,7 @@ class ParallelView:
 
     caption: str
     constants: tuple[tuple[str, str], ...]
-    data: ParallelInput
+    data: ParallelInput = field(compare=False, repr=False)
 
 
 def parallel(sweep: Sweep, known: Facts, axes: list[str], top_runs: int) -> ParallelView:
@@ -111,10 +111,10 @@ def parallel_input(sweep: Sweep, known: Facts, axes: list[str], group: str | Non
     fields = _table_spec(sweep, known)
     columns: dict[str, object] = {}
     coded: dict[str, list[str]] = {}
-    for field, _, kind in fields:
-        columns[field], levels = _compact(runs[field], kind, unique_text=field == "name")
+    for name, _, kind in fields:
+        columns[name], levels = _compact(runs[name], kind, unique_text=name == "name")
         if levels is not None:
-            coded[field] = levels
+            coded[name] = levels
     tips: list[dict] = []
     for j, axis in enumerate(built):
         columns[f"_p{j}"] = _positions16(axis.positions)
