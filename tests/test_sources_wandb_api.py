@@ -249,7 +249,8 @@ def test_history_is_fetched_in_parallel_cached_and_compared_with_the_final_value
 def test_a_port_number_is_not_a_status_code():
     """The loopback server's port (127.0.0.1:40123, :42957) once read as 401 or 429: the
     flaky error tests of earlier sessions."""
-    from reportgen.sources.wandb_api import FetchOptions, describe_error
+    from reportgen.config import FetchOptions
+    from reportgen.sources.wandb_errors import describe_error
 
     for port in (40123, 42957, 34012):
         exc = RuntimeError(f"Max retries exceeded with url: http://127.0.0.1:{port}/graphql "

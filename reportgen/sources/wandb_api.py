@@ -4,30 +4,28 @@ One `api.sweep()` query for the config, then ONE paginated `api.runs()` query fo
 with its full config and summary (per_page 500, lazy=False, include_sweeps=False where the
 installed wandb accepts them) — never a request per run. Runs are de-duplicated by id; a
 fetch that returns fewer runs than the server counts is an error, never a silently short
-report. wandb objects never leave this module: the runs are cached (wandb_cache) and turned
-into a LoadedSweep from the cached document, so a rebuild from the cache reads the same.
+report. wandb objects never leave this module: the runs are cached (wandb_cache) as plain
+records and turned into a LoadedSweep from the cached document (wandb_records), so a rebuild
+from the cache reads the same; failures are told in one sentence (wandb_errors).
 """
 
 from __future__ import annotations
 
 import inspect
-import os
 import re
 import sys
 import time
 from datetime import datetime, timezone
 from typing import Any
 
-import pandas as pd
-
 from reportgen.config import FetchOptions
 from reportgen.errors import SourceError
 from reportgen.model import LoadedSweep
 from reportgen.sources import wandb_cache
-from reportgen.sources.frame import finish_frame, flatten
+from reportgen.sources.wandb_errors import describe_error
+from reportgen.sources.wandb_records import HISTORY_SAMPLES, run_record, to_loaded
 
 PER_PAGE = 500
-HISTORY_SAMPLES = 500
 HISTORY_THREADS = 8
 API_STARTED = False  # set once wandb.Api() ran: the CLI then exits without wandb's teardown
 _SOURCE = re.compile(
@@ -125,7 +123,7 @@ def fetch(entity: str, project: str, sweep_id: str, options: FetchOptions
             if expected is None:
                 expected = _length(paginator)
             if run.id not in runs:
-                runs[run.id] = _run_record(run)
+                runs[run.id] = run_record(run)
                 handles[run.id] = run
             progress.update(len(runs), expected)
         progress.done()
@@ -185,146 +183,6 @@ def _length(paginator: Any) -> int | None:
     try:
         return int(len(paginator))
     except Exception:  # older clients without a count
-        return None
-
-
-def _run_record(run: Any) -> dict[str, Any]:
-    summary = dict(getattr(run, "summary_metrics", None) or {})
-    config = {k: v for k, v in dict(run.config or {}).items() if k != "_wandb"}
-    meta = summary.get("_wandb")
-    wandb_meta: dict[str, Any] = meta if isinstance(meta, dict) else {}
-    runtime = summary.get("_runtime", wandb_meta.get("runtime"))
-    return {
-        "run_id": run.id, "name": run.name or run.id, "state": run.state,
-        "created_at": run.created_at, "heartbeat_at": getattr(run, "heartbeat_at", None),
-        "runtime_s": float(runtime) if isinstance(runtime, (int, float)) else None,
-        "tags": list(run.tags or []), "group": getattr(run, "group", None),
-        "url": getattr(run, "url", None),
-        "config": flatten(config, atomic=_is_media),
-        "summary": {k: v for k, v in flatten(summary, atomic=_is_media).items()
-                    if not k.startswith("_") and not _is_media(v)},
-    }
-
-
-def _is_media(value: Any) -> bool:
-    return isinstance(value, dict) and "_type" in value
-
-
-def to_loaded(doc: dict[str, Any], source: str, warnings: list[str], notes: list[str]
-              ) -> LoadedSweep:
-    """A cache document as the model's LoadedSweep."""
-    records = doc["runs"]
-    params = list(dict.fromkeys(k for r in records for k in r["config"]))
-    metrics = list(dict.fromkeys(k for r in records for k in r["summary"]))
-    rows = []
-    for r in records:
-        created = pd.to_datetime(r.get("created_at"), utc=True, errors="coerce")
-        runtime = r.get("runtime_s")
-        finished = created + pd.Timedelta(seconds=runtime) if runtime is not None \
-            and not pd.isna(created) else pd.to_datetime(r.get("heartbeat_at"), utc=True,
-                                                          errors="coerce")
-        rows.append({"run_id": r["run_id"], "name": r["name"], "state": r["state"],
-                     "created_at": created, "finished_at": finished,
-                     "runtime_s": runtime if runtime is not None else float("nan"),
-                     "tags": ", ".join(r.get("tags") or []) or None, "group": r.get("group"),
-                     **{k: r["config"].get(k) for k in params},
-                     **{k: r["summary"].get(k) for k in metrics}})
-    frame = pd.DataFrame(rows) if rows else pd.DataFrame(
-        columns=["run_id", "name", "state", "created_at", "finished_at", "runtime_s"])
-    origin = f"wandb://{doc['entity']}/{doc['project']}/{doc['sweep_id']}"
-    runs, frame_warnings = finish_frame(frame, params + metrics, origin)
-    history_best = None
-    metric = doc.get("history_metric")
-    if metric:
-        history_best = pd.DataFrame(
-            [{f"{metric}.min": (r.get("history") or {}).get("min"),
-              f"{metric}.max": (r.get("history") or {}).get("max")} for r in records],
-            index=pd.Index([r["run_id"] for r in records], name="run_id"), dtype=float)
-        notes = notes + [f"history of {metric} fetched for {len(records)} runs "
-                         f"({HISTORY_SAMPLES} samples at most each)"]
-    if runs.empty:
-        raise SourceError(f"{origin} has no runs yet")
-    sweep = doc["sweep"]
-    return LoadedSweep(
-        name=sweep.get("name") or doc["sweep_id"], source=source, runs=runs,
-        sweep_id=doc["sweep_id"], method=sweep.get("method"), config=sweep.get("config") or None,
-        param_names=params, metric_names=metrics, history_best=history_best,
-        warnings=warnings + frame_warnings, notes=notes, dialect="W&B cloud sweep")
-
-
-def _status(text: str, code: int) -> bool:
-    """Whether `text` names the HTTP status `code` as a word (not inside a port or a number)."""
-    return re.search(rf"(?<![:\d.]){code}(?!\d)", text) is not None
-
-
-def describe_error(exc: Exception, label: str, options: FetchOptions) -> str:
-    """One sentence for any failure of the wandb client; the API key never appears."""
-    text = " ".join(str(exc).split())
-    key = os.environ.get("WANDB_API_KEY")
-    if key:
-        text = text.replace(key, "***")
-    kind = type(exc).__name__
-    base = os.environ.get("WANDB_BASE_URL", "https://api.wandb.ai")
-    lowered = text.lower()
-    if kind == "UsageError" and "api key" in lowered:
-        return "no W&B API key: run `wandb login` or set WANDB_API_KEY"
-    # status codes as words: a port number of the server (127.0.0.1:40123) is not a 401
-    if "not logged in" in lowered or _status(lowered, 401) or "unauthorized" in lowered:
-        return f"W&B refused the API key (401) for {label}: check WANDB_API_KEY or run " \
-               "`wandb login --relogin`"
-    if "could not find sweep" in lowered:
-        return f"sweep {label} not found: check the entity, project and sweep id (and that " \
-               "your key can see them)"
-    if "could not find project" in lowered or "project permission denied" in lowered:
-        entity, project = label.split("/")[:2]
-        return f"project {entity}/{project} not found or not visible with this API key"
-    if _status(lowered, 429) or "rate limit" in lowered:
-        return f"W&B rate-limited the requests for {label} (429) and retries ran out: wait a " \
-               "minute and try again"
-    if "did not respond in time" in lowered or "timed out" in lowered or "timeout" in lowered \
-            or "connection refused" in lowered or "failed to verify credentials" in lowered:
-        # wandb retries 429 and 5xx answers until the timeout and then only says it timed
-        # out: one plain request tells which it was
-        status = probe(base, options.timeout)
-        if status == 429:
-            return f"W&B rate-limited the requests for {label} (429) and retries ran out: " \
-                   "wait a minute and try again"
-        if status is not None and status >= 500:
-            return f"the W&B server at {base} answers with errors ({status}) for {label}; " \
-                   "try again later"
-        if status is not None and status < 400:
-            return f"W&B did not answer a request for {label} within {options.timeout:g} s " \
-                   "although it answers others (an overloaded server?): try again, or raise " \
-                   "--timeout"
-        if status == 401:
-            return f"W&B refused the API key (401) for {label}: check WANDB_API_KEY or run " \
-                   "`wandb login --relogin`"
-        return f"cannot reach W&B at {base} within {options.timeout:g} s for {label}: check " \
-               "the network (or WANDB_BASE_URL), or use --offline with a cached copy"
-    if re.search(r"(?<![:\d])\b5\d\d\b", lowered) or "internal" in lowered:
-        return f"the W&B server failed while fetching {label} ({text[:160]}); try again later"
-    return f"fetching {label} from W&B failed: {kind}: {text[:200]}"
-
-
-def probe(base_url: str, timeout: float) -> int | None:
-    """The HTTP status of one small GraphQL request to the server, None if unreachable."""
-    import base64
-    import json
-    import urllib.error
-    import urllib.request
-
-    key = os.environ.get("WANDB_API_KEY", "")
-    request = urllib.request.Request(
-        base_url.rstrip("/") + "/graphql", method="POST",
-        data=json.dumps({"query": "query Probe { viewer { id } }"}).encode(),
-        headers={"Content-Type": "application/json",
-                 "Authorization": "Basic " + base64.b64encode(f"api:{key}".encode()).decode()})
-    try:
-        with urllib.request.urlopen(request, timeout=min(timeout, 10)) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
-    except (OSError, ValueError):
         return None
 
 

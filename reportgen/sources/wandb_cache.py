@@ -67,7 +67,7 @@ def read(path: Path) -> dict[str, Any] | None:
 
 
 def _is_run(record: Any) -> bool:
-    """A run as `wandb_api._run_record` caches it."""
+    """A run as `wandb_records.run_record` caches it."""
     return (isinstance(record, dict) and isinstance(record.get("run_id"), str)
             and isinstance(record.get("name"), str) and isinstance(record.get("config"), dict)
             and isinstance(record.get("summary"), dict)
