@@ -1,1 +1,2 @@
-"""Plots: Bokeh figures built from a Sweep and diagnostic results; no statistics here."""
+"""Plots: one Bokeh figure module per section with a figure, drawn from its view or its
+diagnostic result, and the parallel plots' page script (js/); no statistics here."""

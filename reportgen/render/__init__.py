@@ -1,1 +1,2 @@
-"""Rendering: view models for the templates, the Jinja environment, the JSON document."""
+"""Rendering: the page (figures embedded, templates rendered), the one Jinja environment, the
+`--json` document and the Markdown summary."""
