@@ -110,3 +110,35 @@ def test_a_sweep_view_lists_its_sections_and_reads_as_text():
     assert text.startswith("=== sweep-s\nanchor: sweep-s\nheader:\n  name: s\n")
     assert "  | 1 | run-4 | finished | 0.1 | 0.01 | adam |" in text
     assert "data:" not in text and "divs" not in text  # figure data is not text
+
+
+def test_the_headline_says_the_result_the_strategy_and_where_to_search_next():
+    sweep = _small()
+    d = analyse(sweep)
+    proposal = Suggestion({}, (Change("lr", "0.001 … 0.1 (log)", "0.01 … 0.1 (log)", "why"),
+                               Change("opt", "adam, sgd", "adam, sgd", "kept")), True)
+    assert sweep_header(sweep, d, proposal).headline == (
+        ("best", "loss 0.1 (minimize), run run-4"),
+        ("search", "Too few runs to tell the search strategy"),
+        ("next", "lr 0.01 … 0.1 (log)"))
+    unchanged = Suggestion({}, (), False)
+    assert sweep_header(sweep, d, unchanged).headline[2] == (
+        "next", "keep the search space: no parameter has the evidence to narrow it")
+
+
+def test_the_summary_is_grouped_result_search_next_caveats_warnings_first():
+    from reportgen.diagnostics.findings import Finding
+    from reportgen.sections.summary import summary
+
+    findings = (Finding("runs", "info", "10 runs."), Finding("crashes", "warning", "Crashes."),
+                Finding("region_param", "info", "lr is narrow."),
+                Finding("stagnation", "notice", "No new best."),
+                Finding("strategy", "info", "Random."),
+                Finding("best_run", "info", "The best run."),
+                Finding("region_bound", "warning", "lr presses on its bound."))
+    assert summary(SimpleNamespace(findings=findings)) == (
+        ("Result", (("info", "10 runs."), ("info", "The best run."))),
+        ("How the search went", (("notice", "No new best."), ("info", "Random."))),
+        ("Where to search next", (("warning", "lr presses on its bound."),
+                                  ("info", "lr is narrow."))),
+        ("Caveats", (("warning", "Crashes."),)))

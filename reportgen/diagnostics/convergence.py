@@ -197,6 +197,14 @@ def _concentration(prep: Prepared, rng: np.random.Generator
     return float(np.mean(ranks)), p, subsampled, onset
 
 
+def still_improving(info: ConvergenceInfo, evaluated: int) -> bool:
+    """Not stagnated, the last quarter closed more than 1% of the median-to-best gap, and a
+    new best among the last max(5, 5%) of the `evaluated` runs: only then is the search
+    called still improving."""
+    return (not info.stagnated and (info.late_gain or 0) > 0.01
+            and (info.runs_since_improvement or 0) <= max(5, evaluated // 20))
+
+
 def _findings(prep: Prepared, info: ConvergenceInfo) -> list[Finding]:
     out: list[Finding] = []
     metric = prep.sweep.metric.name
@@ -223,9 +231,11 @@ def _findings(prep: Prepared, info: ConvergenceInfo) -> list[Finding]:
             {"runs_since_improvement": k, "evaluated": n, "late_gain": info.late_gain,
              "tied_at_best": tied}))
     elif info.late_gain is not None and info.late_gain > 0.01:
+        lead = "Still improving" if still_improving(info, n) else \
+            f"Improved late, though not in the last {k:,} runs"
         out.append(Finding(
             "still_improving", "info",
-            f"Still improving: the last quarter of the runs closed {info.late_gain:.0%} of the gap "
+            f"{lead}: the last quarter of the runs closed {info.late_gain:.0%} of the gap "
             f"between the median and the best {metric}.",
             {"late_gain": info.late_gain, "runs_since_improvement": k}))
     if info.z is not None and info.z > 2:

@@ -19,7 +19,7 @@ PALETTE_BEST_HIGH = tuple(Viridis256)
 #: the best so far, every run, a crash, and what random sampling expects
 BEST = "#d1495b"
 RUNS = "#3b528b"
-CRASH = "#e4572e"
+CRASH = "#222222"  # black crosses: never the red of the best so far
 PRIOR = "#9e9e9e"
 #: one colour per compared sweep
 SWEEP_COLORS = Category10_10

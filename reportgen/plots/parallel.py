@@ -140,7 +140,8 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
             f'<span style="color:{c}">&#9632;</span>&nbsp;{html.escape(name)}'
             for name, c in zip(data.group_names, _group_colors(data.group_names))),
             styles={"font-family": FONT, "font-size": "13px", "padding-top": "6px"})]
-    heading = Div(text="Runs in the selection, best first (click a column header to sort)",
+    heading = Div(text="Runs in the selection: best first until a column header is clicked "
+                       "to sort by it",
                   styles={"font-family": FONT, "font-size": "14px", "font-weight": "600",
                           "padding-top": "8px"})
     layout = column(row(count, top, clear, *extra), p, note, heading, table)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from reportgen.diagnostics.convergence import ConvergenceInfo
+from reportgen.diagnostics.convergence import ConvergenceInfo, still_improving
 from reportgen.diagnostics.summary import Diagnostics
 from reportgen.levels import spans_decades
 from reportgen.sections.common import p_text
@@ -29,18 +29,31 @@ def convergence(d: Diagnostics) -> ConvergenceView:
     values = d.prep.metric_values()
     finite = values[np.isfinite(values)]
     log_y = bool(len(finite)) and spans_decades(float(finite.min()), float(finite.max()))
-    return ConvergenceView(_facts(d.convergence), d.prep.sweep.metric.name, log_y,
+    return ConvergenceView(_facts(d.convergence, d.prep.n_evaluated),
+                           d.prep.sweep.metric.name, log_y,
                            d.convergence, values)
 
 
-def _facts(c: ConvergenceInfo) -> tuple[tuple[str, str], ...]:
+def _verdict(c: ConvergenceInfo, evaluated: int) -> str:
+    """Stagnated, still improving (a new best among the last few runs), improved late but
+    not since, or slowing down."""
+    if c.stagnated:
+        return "stagnated"
+    if (c.late_gain or 0) <= 0.01:
+        return "slowing down"
+    if still_improving(c, evaluated):
+        return "still improving"
+    return f"improved in the last quarter of the runs, but not in the last " \
+           f"{c.runs_since_improvement or 0:,}"
+
+
+def _facts(c: ConvergenceInfo, evaluated: int) -> tuple[tuple[str, str], ...]:
     facts = [("new bests", f"{c.improvements:,} (random order expects "
                            f"{c.expected_improvements:.1f})")]
     if c.runs_since_improvement is not None:
         facts.append(("runs since the last new best", f"{c.runs_since_improvement:,}"))
     if c.stagnated is not None:
-        facts.append(("verdict", "stagnated" if c.stagnated else "still improving"
-                      if (c.late_gain or 0) > 0.01 else "slowing down"))
+        facts.append(("verdict", _verdict(c, evaluated)))
     if c.concentration_pvalue is not None:
         facts.append(("proposals concentrate", f"{'yes' if c.concentrating else 'no'} "
                       f"(mean rank among prior draws {c.concentration_rank:.2f}, random search "

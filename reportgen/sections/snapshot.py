@@ -40,7 +40,11 @@ def _field(name: str, value: Any, indent: str, lines: list[str]) -> None:
     elif isinstance(value, tuple) and value and all(
             isinstance(v, tuple) and len(v) == 2 for v in value):
         lines.append(f"{indent}{name}:")
-        lines.extend(f"{indent}  {k}: {v}" for k, v in value)
+        for k, v in value:
+            if isinstance(v, tuple):  # a group of pairs
+                _field(str(k), v, indent + "  ", lines)
+            else:
+                lines.append(f"{indent}  {k}: {v}")
     elif isinstance(value, tuple):
         lines.append(f"{indent}{name}:" + ("" if value else " –"))
         lines.extend(f"{indent}  - {v}" for v in value)

@@ -30,7 +30,7 @@ class SweepView:
 
     anchor: str
     header: SweepHeader
-    summary: tuple[tuple[str, str], ...]  # (severity, message), most important first
+    summary: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (group, (severity, text))
     parallel: ParallelView
     best: Table
     strategy: StrategyView
@@ -56,7 +56,7 @@ def sweep_view(sweep: Sweep, d: Diagnostics, anchor: str, proposal: Suggestion |
     chosen = choose_axes(sweep, d.facts, axes, d.importance.order()
                          if axis_order == "importance" else None)
     return SweepView(
-        anchor=anchor, header=sweep_header(sweep, d), summary=summary(d),
+        anchor=anchor, header=sweep_header(sweep, d, proposal), summary=summary(d),
         parallel=parallel(sweep, d.facts, chosen, d.region.top_runs),
         best=best_table(sweep, d.facts), strategy=strategy(d), convergence=convergence(d),
         coverage=coverage(d), region=region(d), next=next_sweep(proposal),

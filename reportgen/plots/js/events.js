@@ -37,6 +37,7 @@ P.init = function init(c) {
   const gap = Math.max(8, Math.round(width / Math.max(c.n_axes - 1, 1)));
   const st = {n, pos, brush: {}, drag: null, by_group: c.groups.length > 0,
               gap, rows: Math.max(50, Math.round(height)), colour: more._c,
+              tol: 2 * (lod.y1 - lod.y0) / Math.max(height, 1),  // two pixels, in axis units
               group: more._g, top: more._t,
               values: c.tips.map((t) => t.field ? (data[t.field] ?? more[t.field]) : null)};
   if (c.groups.length) {  // each run's sweep colour as R, G, B: the density averages them

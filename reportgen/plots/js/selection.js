@@ -2,12 +2,15 @@
 P.selection = function selection(c, st) {
   const level = c.top.value === "0" ? 0 : c.top_levels[c.top.value];
   const active = Object.keys(st.brush).map(Number);
+  // a brush's ends come from pixels: a press on a tick lands a hair off the level's value
+  // (1.6e-8 instead of 0), so ends within a couple of pixels of a run still hold it
+  const tol = st.tol || 0;
   const out = [];
   for (let i = 0; i < st.n; i++) {
     let ok = level === 0 || (st.top[i] > 0 && st.top[i] <= level);
     for (let a = 0; ok && a < active.length; a++) {
       const b = st.brush[active[a]], y = st.pos[active[a]][i];
-      ok = y >= b[0] && y <= b[1];
+      ok = y >= b[0] - tol && y <= b[1] + tol;
     }
     if (ok) out.push(i);
   }
