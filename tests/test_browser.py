@@ -579,3 +579,78 @@ def test_no_table_is_cut_off_in_a_1400_pixel_window(browser, demo_html):
     finally:
         page.close()
     assert wide == []
+
+
+def _runs_of(level_column):
+    from reportgen.config import ReportConfig
+    from reportgen.resolve import resolve
+    from reportgen.sources import load_source
+
+    runs = resolve(load_source("demo:random")[0], ReportConfig()).runs
+    return {v: int((runs[level_column] == v).sum()) for v in runs[level_column].unique()}
+
+
+def _selected(page):
+    text = page.evaluate(STATE)["counts"][RANDOM]
+    return int(text.split("</b>")[0][3:].replace(",", ""))
+
+
+def test_brushing_works_for_a_hand_that_rests_or_moves_slowly(open_page, demo_html):
+    """A press held still before the drag, and a drag of one pixel per move, both brush (with
+    Bokeh's pan gesture neither did); a press inside a brush moves it, one on its edge
+    resizes it."""
+    counts = _runs_of("optimizer")  # levels at 0 (adam), 0.5 (sgd), 1 (rmsprop)
+    page, problems = open_page(demo_html)
+    plot = bring(page, RANDOM)
+    j = page.evaluate(AXIS_NAMES, RANDOM)["optimizer"]
+    start, end = point(plot, j, 0.4), point(plot, j, 0.6)
+
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.wait_for_timeout(600)  # the hand rests
+    page.mouse.move(*end, steps=6)
+    page.mouse.up()
+    assert _selected(page) == counts["sgd"]
+
+    page.mouse.dblclick(plot["left"] + 5, plot["top"] + plot["y0"] + 5)  # clear
+    page.mouse.move(*start)
+    page.mouse.down()
+    for dy in range(1, int(start[1] - end[1]) + 1):  # one pixel per move, upwards
+        page.mouse.move(start[0], start[1] - dy)
+    page.mouse.up()
+    assert _selected(page) == counts["sgd"]
+
+    drag(page, point(plot, j, 0.5), point(plot, j, 0.9))  # grab the brush, move it up
+    assert _selected(page) == counts["rmsprop"]
+    box = page.evaluate("""() => [...Bokeh.documents[0].all_models].filter(m =>
+        m.type === 'BoxAnnotation' && m.visible).map(m => [m.bottom, m.top])""")
+    assert len(box) == 1 and abs(box[0][1] - box[0][0] - 0.2) < 0.02  # the same height
+
+    drag(page, point(plot, j, box[0][0]), point(plot, j, 0.4))  # its lower edge, down
+    assert _selected(page) == counts["rmsprop"] + counts["sgd"]
+    assert problems == []
+
+
+def test_a_touch_drag_on_an_axis_brushes_instead_of_scrolling(browser, demo_html):
+    counts = _runs_of("optimizer")
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(demo_html.as_uri())
+        page.wait_for_function(READY, timeout=30_000)
+        plot = bring(page, RANDOM)
+        j = page.evaluate(AXIS_NAMES, RANDOM)["optimizer"]
+        (x, y0), (_, y1) = point(plot, j, 0.4), point(plot, j, 0.6)
+        scrolled = page.evaluate("() => window.scrollY")
+        cdp = context.new_cdp_session(page)
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart",
+                                              "touchPoints": [{"x": x, "y": y0}]})
+        for i in range(1, 11):
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [
+                {"x": x, "y": y0 + (y1 - y0) * i / 10}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        page.wait_for_timeout(200)
+        assert _selected(page) == counts["sgd"]
+        assert page.evaluate("() => window.scrollY") == scrolled  # the page did not move
+    finally:
+        context.close()

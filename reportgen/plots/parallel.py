@@ -129,8 +129,7 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
     # the code itself is the page's one script (page_script), shipped once however many plots
     code = CustomJS(args=args, code="return window.reportgen_parallel.handle({"
                     + ", ".join(args) + "}, cb_obj, cb_data);")
-    for event in (events.PanStart, events.Pan, events.PanEnd, events.DoubleTap):
-        p.js_on_event(event, code)
+    p.js_on_event(events.DoubleTap, code)  # brushing itself listens to pointer events
     top.js_on_change("value", code)
     clear.js_on_event("button_click", code)
     extra: list = []

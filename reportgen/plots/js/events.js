@@ -1,6 +1,8 @@
 // Events: each plot's CustomJS calls P.handle(args, cb_obj, cb_data). At "document_ready" it
-// decodes the compact columns and draws; then it answers brushing (pan on an axis, double
-// click to clear), the top-k choice, the Clear button and the colour toggle. Each plot's
+// decodes the compact columns, draws, and listens to the plot's pointer events (P.attach):
+// a press on an axis starts a brush at once (a press held still, a slow drag, a touch drag
+// all brush); a press inside a brush moves it, one on its edge resizes it. It also answers a
+// double click (clear), the top-k choice, the Clear button and the colour toggle. Each plot's
 // state lives in window.__reportgen[runs.id]; its last 30 events are logged there with their
 // timings (for benchmarks/scale.py).
 // Args: runs (the table's source, in table order = best first); compact (the same runs:
@@ -35,7 +37,7 @@ P.init = function init(c) {
     height = Math.abs(ys.compute(lod.y1) - ys.compute(lod.y0));
   }
   const gap = Math.max(8, Math.round(width / Math.max(c.n_axes - 1, 1)));
-  const st = {n, pos, brush: {}, drag: null, by_group: c.groups.length > 0,
+  const st = {n, pos, brush: {}, drag: null, by_group: c.groups.length > 0, view,
               gap, rows: Math.max(50, Math.round(height)), colour: more._c,
               tol: 2 * (lod.y1 - lod.y0) / Math.max(height, 1),  // two pixels, in axis units
               group: more._g, top: more._t,
@@ -69,6 +71,7 @@ P.handle = function handle(c, cb_obj, cb_data) {
   const st = P.store()[c.runs.id] ?? P.init(c);
   if (mode === "document_ready") {
     P.draw(c, st);
+    P.attach(c, st);
     st.ready = true;
     st.last = {mode, start: t_start, end: performance.now()};  // ms since the page began
     // the grey backdrop of a large sweep, ready before the first brush
@@ -76,25 +79,7 @@ P.handle = function handle(c, cb_obj, cb_data) {
       setTimeout(() => P.make_backdrop(c, st), 400);  // after the first paint, not before it
     return;
   }
-  if (mode === "panstart") {
-    const k = P.nearest_axis(c, cb_obj.x);
-    st.drag = k === null ? null : {k: k, y0: cb_obj.y};
-    return;
-  } else if (mode === "pan") {
-    if (st.drag === null) return;
-    const {k, y0} = st.drag;
-    st.brush[k] = [Math.min(y0, cb_obj.y), Math.max(y0, cb_obj.y)];
-    if (!c.lod.live) {
-      const box = c.brushes[k];
-      box.bottom = st.brush[k][0]; box.top = st.brush[k][1]; box.visible = true;
-      return;
-    }
-  } else if (mode === "panend") {
-    if (st.drag === null) return;
-    const b = st.brush[st.drag.k];
-    if (b !== undefined && b[1] - b[0] < 0.01) delete st.brush[st.drag.k];
-    st.drag = null;
-  } else if (mode === "doubletap") {
+  if (mode === "doubletap") {
     const k = P.nearest_axis(c, cb_obj.x);
     if (k === null) st.brush = {}; else delete st.brush[k];
   } else if (mode === "button_click") {
@@ -105,6 +90,79 @@ P.handle = function handle(c, cb_obj, cb_data) {
     if (c.bar !== null) c.bar.visible = !st.by_group;
   }
   P.draw(c, st);
-  st.last = {mode, start: t_start, end: performance.now()};
-  st.log = (st.log || []).slice(-30).concat([st.last]);  // for benchmarks/scale.py
+  P.log(st, mode, t_start);
+};
+
+P.log = function log(st, mode, start) {  // for benchmarks/scale.py
+  st.last = {mode, start, end: performance.now()};
+  st.log = (st.log || []).slice(-30).concat([st.last]);
+};
+
+// Brushing from the pointer: Bokeh's pan gesture waits for movement and gives way to its
+// press gesture after 300 ms, so a hand that rests before dragging made no brush; pointer
+// events start at the press. Vertical touch drags brush (horizontal ones still scroll).
+P.attach = function attach(c, st) {
+  const view = st.view, el = view && view.canvas_view ? view.canvas_view.events_el : null;
+  if (el === null) return;
+  el.style.touchAction = "pan-x pinch-zoom";
+  const at = (ev) => {
+    const r = el.getBoundingClientRect();
+    return [view.frame.x_scale.invert(ev.clientX - r.left),
+            view.frame.y_scale.invert(ev.clientY - r.top)];
+  };
+  el.addEventListener("pointerdown", (ev) => {
+    if (ev.button !== 0) return;
+    const [x, y] = at(ev), k = P.nearest_axis(c, x);
+    if (k === null) return;
+    ev.preventDefault();
+    el.setPointerCapture(ev.pointerId);
+    st.drag = P.grab(st, k, y);
+  });
+  el.addEventListener("pointermove", (ev) => {
+    if (st.drag === null) return;
+    const t = performance.now();
+    P.move_brush(st, at(ev)[1]);
+    const k = st.drag.k, box = c.brushes[k], b = st.brush[k];
+    if (!c.lod.live) {  // large sweeps: the box follows, the selection waits for the release
+      box.bottom = b[0]; box.top = b[1]; box.visible = true;
+      return;
+    }
+    P.draw(c, st);
+    P.log(st, "pan", t);
+  });
+  const release = () => {
+    if (st.drag === null) return;
+    const t = performance.now(), k = st.drag.k, b = st.brush[k];
+    if (st.drag.mode === "new" && b !== undefined && b[1] - b[0] < 0.01) delete st.brush[k];
+    st.drag = null;
+    P.draw(c, st);
+    P.log(st, "panend", t);
+  };
+  el.addEventListener("pointerup", release);
+  el.addEventListener("pointercancel", release);
+};
+
+// What a press at height y on axis k takes hold of: an edge of its brush (resize), the
+// brush itself (move), or nothing yet (a new brush from y).
+P.grab = function grab(st, k, y) {
+  const b = st.brush[k], edge = 2 * (st.tol || 0.005);
+  if (b !== undefined && b[1] - b[0] > 4 * edge) {
+    if (Math.abs(y - b[0]) <= edge) return {k, mode: "low"};
+    if (Math.abs(y - b[1]) <= edge) return {k, mode: "high"};
+    if (y > b[0] && y < b[1]) return {k, mode: "move", offset: y - b[0], span: b[1] - b[0]};
+  }
+  return {k, mode: "new", y0: y};
+};
+
+P.move_brush = function move_brush(st, y) {
+  const d = st.drag, b = st.brush[d.k];
+  if (d.mode === "new") st.brush[d.k] = [Math.min(d.y0, y), Math.max(d.y0, y)];
+  else if (d.mode === "move") {
+    const low = Math.min(Math.max(y - d.offset, -0.02), 1.02 - d.span);
+    st.brush[d.k] = [low, low + d.span];
+  } else {
+    const other = d.mode === "low" ? b[1] : b[0];
+    st.brush[d.k] = [Math.min(other, y), Math.max(other, y)];
+    d.mode = y <= other ? "low" : "high";  // dragged past the other edge: it becomes this one
+  }
 };
