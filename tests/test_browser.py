@@ -654,3 +654,33 @@ def test_a_touch_drag_on_an_axis_brushes_instead_of_scrolling(browser, demo_html
         assert page.evaluate("() => window.scrollY") == scrolled  # the page did not move
     finally:
         context.close()
+
+
+def test_hovering_shows_one_run_in_one_small_box(open_page, demo_html):
+    page, problems = open_page(demo_html)
+    plot = bring(page, RANDOM)
+    best = page.evaluate("""(key) => { const d = [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'crisp-lines' && m.tags[0] === key).data;
+      const m = d.ys.length - 1;  // drawn last: the best run, on top
+      return {name: d.name[m], y: (d.ys[m][0] + d.ys[m][1]) / 2}; }""", RANDOM)
+    x, y = point(plot, 0.5, best["y"])
+    page.mouse.move(x - 30, y - 60)
+    page.mouse.move(x, y, steps=4)
+    page.wait_for_timeout(150)
+    tips = page.evaluate("""(key) => [...Bokeh.index.all_views()].filter(v =>
+        v.model.name === 'parallel-coordinates' && v.model.tags[0] === key)
+      .flatMap(v => [...(v.shadow_el || v.el).querySelectorAll('.reportgen-tip')])
+      .filter(t => t.style.display !== 'none')
+      .map(t => ({text: t.innerText, height: t.getBoundingClientRect().height}))""", RANDOM)
+    assert len(tips) == 1
+    assert tips[0]["text"].startswith(f"run {best['name']}\n")
+    assert "learning_rate" in tips[0]["text"] and tips[0]["height"] < 220
+    hovered = page.evaluate("""(key) => [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'hover-line' && m.tags[0] === key).get_length()""", RANDOM)
+    assert hovered == 1
+    page.mouse.move(plot["left"] + 3, plot["top"] + 3)  # off the lines: the box goes
+    page.wait_for_timeout(100)
+    assert page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(e =>
+        e.shadowRoot ? [...e.shadowRoot.querySelectorAll('.reportgen-tip')] : [])
+        .filter(t => t.style.display !== 'none').length""") == 0
+    assert problems == []

@@ -23,7 +23,6 @@ from bokeh.models import (
     DataTable,
     Div,
     FixedTicker,
-    HoverTool,
     IndexFilter,
     LinearColorMapper,
     RadioButtonGroup,
@@ -44,7 +43,7 @@ from reportgen.sections.axes import MISSING_Y, Axis
 from reportgen.sections.parallel import CRISP_RUNS, LIVE_BRUSH_RUNS, LOD_LINES, ParallelInput
 
 #: the page's script, one file per concern, in the order they build on each other
-JS_FILES = ("format.js", "selection.js", "draw.js", "events.js")
+JS_FILES = ("format.js", "selection.js", "draw.js", "hover.js", "events.js")
 
 
 def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key: str = ""):
@@ -75,9 +74,9 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
     p.multi_line("xs", "ys", source=shadow, line_color=UNSELECTED_COLOR,
                  line_alpha=min(0.35, alpha), line_width=1)
     density = p.image_rgba("image", "x", "y", "dw", "dh", source=images[1], visible=False)
-    lines = p.multi_line("xs", "ys", source=crisp, line_color="color", line_alpha=alpha,
-                         line_width=1.3, hover_line_color="#e4572e", hover_line_alpha=1.0,
-                         hover_line_width=3)
+    p.multi_line("xs", "ys", source=crisp, line_color="color", line_alpha=alpha, line_width=1.3)
+    hovered = ColumnDataSource({"xs": [], "ys": []}, name="hover-line", tags=[key])
+    p.multi_line("xs", "ys", source=hovered, line_color="#e4572e", line_width=3)
     _draw_axes(p, data.axes)
     # one box per axis, drawn on the overlay layer: moving it does not repaint the lines
     brushes = [BoxAnnotation(left=j - 0.07, right=j + 0.07, bottom=0, top=0, visible=False,
@@ -86,10 +85,6 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
                for j in range(k)]
     for box in brushes:
         p.add_layout(box)
-    tooltips = [("run", "@name")] + [(a.name, f"@t{j}") for j, a in enumerate(data.axes)]
-    if data.group_names:
-        tooltips.insert(1, ("sweep", "@group"))
-    p.add_tools(HoverTool(renderers=[lines], tooltips=tooltips, line_policy="nearest"))
     bar = None
     if data.colour_ticks:  # hidden while lines are coloured by sweep
         bar = ColorBar(color_mapper=LinearColorMapper(palette=list(PALETTE_BEST_HIGH), low=0,
@@ -118,7 +113,8 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
     args = dict(
         runs=runs, compact=compact, coded=data.coded, crisp=crisp, shadow=shadow,
         backdrop=backdrop, density=density, table=table, table_filter=table_filter,
-        brushes=brushes, count=count, note=note, top=top, toggle=toggle, bar=bar, plot=p,
+        brushes=brushes, hovered=hovered, axis_names=[a.name for a in data.axes],
+        count=count, note=note, top=top, toggle=toggle, bar=bar, plot=p,
         n_axes=k,
         tips=list(data.tips),
         top_levels=data.top_levels, palette=[MISSING_COLOR] + list(PALETTE_BEST_HIGH[1:]),

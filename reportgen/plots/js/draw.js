@@ -120,6 +120,7 @@ P.draw = function draw(c, st) {
     if (c.groups.length) cols.group.push(c.groups[st.group[i]]);
   }
   c.crisp.data = cols;
+  P.unhover(c, st);  // the lines changed under the pointer
   const behind = n > lod.crisp_runs && chosen.length < n && c.n_axes > 1;
   if (behind) P.make_backdrop(c, st);
   c.backdrop.visible = behind;

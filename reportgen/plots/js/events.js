@@ -8,7 +8,8 @@
 // Args: runs (the table's source, in table order = best first); compact (the same runs:
 // `_p<j>` uint16 axis positions, `_c` colour rank 1..255 (0 = no value), `_t` top-set level,
 // `_g` sweep); coded ({field: levels}, decoded here); crisp and shadow (line sources); density
-// and backdrop (image renderers); table, table_filter; brushes; count, note (Divs); top
+// and backdrop (image renderers); table, table_filter; brushes; hovered (the hovered line's
+// source) and axis_names (for its box); count, note (Divs); top
 // (Select); toggle (colour by sweep or metric, or null); bar (the colour bar, or null); plot;
 // n_axes; tips; top_levels; palette; groups; group_colors; lod (thresholds and geometry).
 P.init = function init(c) {
@@ -116,10 +117,15 @@ P.attach = function attach(c, st) {
     if (k === null) return;
     ev.preventDefault();
     el.setPointerCapture(ev.pointerId);
+    P.unhover(c, st);
     st.drag = P.grab(st, k, y);
   });
   el.addEventListener("pointermove", (ev) => {
-    if (st.drag === null) return;
+    if (st.drag === null) {
+      const [x, y] = at(ev);
+      P.hover(c, st, x, y, ev.clientX, ev.clientY);
+      return;
+    }
     const t = performance.now();
     P.move_brush(st, at(ev)[1]);
     const k = st.drag.k, box = c.brushes[k], b = st.brush[k];
@@ -138,6 +144,7 @@ P.attach = function attach(c, st) {
     P.draw(c, st);
     P.log(st, "panend", t);
   };
+  el.addEventListener("pointerleave", () => P.unhover(c, st));
   el.addEventListener("pointerup", release);
   el.addEventListener("pointercancel", release);
 };

@@ -1,0 +1,61 @@
+// Hover: the one drawn line nearest the pointer (within a few pixels) is highlighted and its
+// run shown in one small box: Bokeh's hover tool stacked a box for every line under the
+// pointer, 3–5 boxes 465 px tall over the axes. Text goes in as text: run names are the
+// users' own.
+P.nearest_line = function nearest_line(c, st, x, y) {
+  const ys = c.crisp.data.ys, k = c.n_axes;
+  if (!ys || ys.length === 0 || x < -0.1 || x > k - 0.9) return -1;
+  const j = Math.max(0, Math.min(k - 2, Math.floor(x)));
+  const t = k > 1 ? Math.min(1, Math.max(0, x - j)) : 0;
+  let best = -1, dist = 3 * (st.tol || 0.005);
+  for (let m = 0; m < ys.length; m++) {  // later lines are drawn on top: they win ties
+    const line = ys[m], at = k > 1 ? line[j] + (line[j + 1] - line[j]) * t : line[0];
+    const e = Math.abs(at - y);
+    if (e <= dist) { dist = e; best = m; }
+  }
+  return best;
+};
+
+P.hover = function hover(c, st, x, y, cx, cy) {
+  const m = P.nearest_line(c, st, x, y);
+  if (m < 0) { P.unhover(c, st); return; }
+  const d = c.crisp.data, tip = P.tip(st);
+  if (st.hovered !== m) {
+    st.hovered = m;
+    c.hovered.data = {xs: [d.xs[m]], ys: [d.ys[m]]};
+    const rows = [["run", d.name[m]]];
+    if (d.group) rows.push(["sweep", d.group[m]]);
+    c.axis_names.forEach((name, j) => rows.push([name, d["t" + j][m]]));
+    tip.replaceChildren(...rows.map(([what, value]) => {
+      const row = document.createElement("div"), key = document.createElement("b");
+      key.textContent = what + " ";
+      row.append(key, String(value));
+      return row;
+    }));
+  }
+  const r = st.view.el.getBoundingClientRect();
+  tip.style.left = Math.min(cx - r.left + 14, r.width - 200) + "px";
+  tip.style.top = (cy - r.top + 14) + "px";
+  tip.style.display = "block";
+};
+
+P.unhover = function unhover(c, st) {
+  if (st.hovered === undefined || st.hovered < 0) return;
+  st.hovered = -1;
+  c.hovered.data = {xs: [], ys: []};
+  if (st.tip) st.tip.style.display = "none";
+};
+
+P.tip = function tip(st) {  // the one box, made on the first hover
+  if (!st.tip) {
+    const el = document.createElement("div");
+    el.className = "reportgen-tip";
+    el.style.cssText = "position:absolute;display:none;pointer-events:none;z-index:10;"
+      + "background:#fff;color:#1d1d1f;border:1px solid #bbb;border-radius:4px;"
+      + "padding:4px 8px;font:12px/1.45 sans-serif;max-width:320px;"
+      + "box-shadow:0 1px 4px rgba(0,0,0,.2);overflow-wrap:anywhere";
+    (st.view.shadow_el || st.view.el).appendChild(el);
+    st.tip = el;
+  }
+  return st.tip;
+};
