@@ -218,13 +218,13 @@ def test_tooltip_names_the_run(open_page, demo_html):
         for y in [i / 30 for i in range(31)]:
             page.mouse.move(*point(plot, axis, y))
             text = page.evaluate(DEEP_TEXT)
-            if "run:" in text and "run:" not in before:
+            if "run grid-" in text and "run grid-" not in before:
                 found = text
                 break
         if found:
             break
     assert found, "no tooltip appeared over the lines"
-    tip = found[found.index("run:"):]
+    tip = found[found.index("run grid-"):]
     assert tip.split()[1].startswith("grid-")  # the run's name follows its label
     assert problems == []
 
