@@ -217,7 +217,7 @@ def test_tooltip_names_the_run(open_page, demo_html):
     for axis in (0.5, 1.5, 2.5):
         for y in [i / 30 for i in range(31)]:
             page.mouse.move(*point(plot, axis, y))
-            text = page.evaluate(DEEP_TEXT)
+            text = " ".join(page.evaluate(DEEP_TEXT).split())
             if "run grid-" in text and "run grid-" not in before:
                 found = text
                 break
