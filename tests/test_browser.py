@@ -683,3 +683,41 @@ def test_hovering_shows_one_run_in_one_small_box(open_page, demo_html):
         e.shadowRoot ? [...e.shadowRoot.querySelectorAll('.reportgen-tip')] : [])
         .filter(t => t.style.display !== 'none').length""") == 0
     assert problems == []
+
+
+def test_the_view_travels_in_the_link(open_page, demo_html):
+    """Brushes, the top-k choice and the colouring are kept in the URL's # part: the same
+    link opens the same view."""
+    counts = _runs_of("optimizer")
+    page, problems = open_page(demo_html)
+    plot = bring(page, RANDOM)
+    entries = page.evaluate("() => history.length")
+    j = page.evaluate(AXIS_NAMES, RANDOM)["optimizer"]
+    drag(page, point(plot, j, 0.4), point(plot, j, 0.6))  # sgd
+    page.evaluate("""() => { [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'colour-toggle').active = 1; }""")  # the comparison, coloured by metric
+    page.wait_for_timeout(200)
+    link = page.evaluate("() => location.href")
+    assert "#view=" in link and "optimizer" in link and "comparison" in link
+    assert page.evaluate("() => history.length") == entries  # replaced, never pushed
+    state = page.evaluate(STATE)
+
+    again, _ = open_page(link)
+    assert again.evaluate(STATE)["counts"] == state["counts"]
+    assert f"<b>{counts['sgd']}</b> of 120" in state["counts"][RANDOM]
+    again.wait_for_timeout(200)
+    assert again.evaluate("""() => [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'colour-toggle').active""") == 1
+    assert again.evaluate("""() => [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'parallel-coordinates' && m.tags[0] === 'comparison').right
+        .find(r => r.type === 'ColorBar').visible""")
+    boxes = again.evaluate("""() => [...Bokeh.documents[0].all_models].filter(m =>
+        m.type === 'BoxAnnotation' && m.visible).length""")
+    assert boxes == 1
+
+    again.evaluate("""() => { [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'top-select' && m.tags[0] === 'sweep-demo-grid').value = '0.25'; }""")
+    again.wait_for_timeout(200)
+    third, _ = open_page(again.evaluate("() => location.href"))
+    assert "(top 25%)" in third.evaluate(STATE)["counts"][GRID]
+    assert problems == []

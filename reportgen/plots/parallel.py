@@ -43,7 +43,7 @@ from reportgen.sections.axes import MISSING_Y, Axis
 from reportgen.sections.parallel import CRISP_RUNS, LIVE_BRUSH_RUNS, LOD_LINES, ParallelInput
 
 #: the page's script, one file per concern, in the order they build on each other
-JS_FILES = ("format.js", "selection.js", "draw.js", "hover.js", "events.js")
+JS_FILES = ("format.js", "selection.js", "draw.js", "hover.js", "view.js", "events.js")
 
 
 def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key: str = ""):

@@ -71,7 +71,13 @@ P.handle = function handle(c, cb_obj, cb_data) {
     : (cb_data && cb_data.event_name) || cb_obj.event_name;
   const st = P.store()[c.runs.id] ?? P.init(c);
   if (mode === "document_ready") {
-    P.draw(c, st);
+    st.c = c;
+    P.restore_view(c, st);
+    if (st.pending_top !== undefined) {  // its change draws, and then the page is ready
+      const top = st.pending_top;
+      delete st.pending_top;
+      c.top.value = top;
+    } else P.draw(c, st);
     P.attach(c, st);
     st.ready = true;
     st.last = {mode, start: t_start, end: performance.now()};  // ms since the page began
@@ -92,6 +98,7 @@ P.handle = function handle(c, cb_obj, cb_data) {
   }
   P.draw(c, st);
   P.log(st, mode, t_start);
+  if (st.ready) P.save_view();
 };
 
 P.log = function log(st, mode, start) {  // for benchmarks/scale.py
@@ -143,6 +150,7 @@ P.attach = function attach(c, st) {
     st.drag = null;
     P.draw(c, st);
     P.log(st, "panend", t);
+    P.save_view();
   };
   el.addEventListener("pointerleave", () => P.unhover(c, st));
   el.addEventListener("pointerup", release);
