@@ -721,3 +721,41 @@ def test_the_view_travels_in_the_link(open_page, demo_html):
     third, _ = open_page(again.evaluate("() => location.href"))
     assert "(top 25%)" in third.evaluate(STATE)["counts"][GRID]
     assert problems == []
+
+
+def test_tab_leaves_the_run_table(open_page, demo_html):
+    """The keyboard reaches the run table and leaves it with a few Tabs (400 stayed in)."""
+    page, problems = open_page(demo_html)
+    bring(page, RANDOM)
+    inside = """(key) => { const v = [...Bokeh.index.all_views()].find(v =>
+        v.model.name === 'run-table' && v.model.tags[0] === key);
+      let a = document.activeElement;
+      while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+      return v.el.contains(a) || v.shadow_el.contains(a) || (a.getRootNode() !== document
+        && v.el.contains(a.getRootNode().host)); }"""
+    cell = page.evaluate("""(key) => { const v = [...Bokeh.index.all_views()].find(v =>
+        v.model.name === 'run-table' && v.model.tags[0] === key);
+      const c = v.shadow_el.querySelector('.slick-cell'); c.scrollIntoView();
+      const r = c.getBoundingClientRect(); return [r.left + 5, r.top + 5]; }""", RANDOM)
+    page.mouse.click(*cell)
+    assert page.evaluate(inside, RANDOM)
+    for presses in range(1, 8):
+        page.keyboard.press("Tab")
+        if not page.evaluate(inside, RANDOM):
+            break
+    assert not page.evaluate(inside, RANDOM) and presses <= 4, presses
+    assert problems == []
+
+
+def test_the_parallel_plots_fit_a_narrow_window(browser, demo_html):
+    page = browser.new_page(viewport={"width": 760, "height": 900})
+    try:
+        page.goto(demo_html.as_uri())
+        page.wait_for_function(READY, timeout=30_000)
+        widths = page.evaluate("""() => [...Bokeh.index.all_views()].filter(v =>
+            v.model.name === 'parallel-coordinates' || v.model.name === 'run-table')
+          .map(v => v.el.getBoundingClientRect().right)""")
+        room = page.evaluate("() => document.documentElement.clientWidth")
+    finally:
+        page.close()
+    assert len(widths) == 8 and max(widths) <= room

@@ -64,7 +64,10 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
     shadow = ColumnDataSource({"xs": [], "ys": []}, name="shadow-lines", tags=[key])
     images = [ColumnDataSource({"image": [np.zeros((1, 1), dtype=np.uint32)], "x": [0.0],
                                 "y": [0.0], "dw": [1.0], "dh": [1.0]}) for _ in range(2)]
+    # the plot and the table take the page's width (at most `width`): a narrow window gets
+    # a narrower plot, not a scroll bar
     p = figure(width=width, height=height, tools="save", toolbar_location="right",
+               sizing_mode="stretch_width", max_width=width, min_width=min(width, 360),
                x_range=Range1d(-0.45, k - 0.35), y_range=Range1d(MISSING_Y - 0.07, 1.06),
                x_axis_location="above", output_backend="canvas", name="parallel-coordinates",
                tags=[key])
@@ -98,6 +101,7 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
     table_filter = IndexFilter()
     table = DataTable(source=runs, view=CDSView(filter=table_filter),
                       columns=run_table_columns(data.table_columns), width=width, height=360,
+                      sizing_mode="stretch_width", max_width=width,
                       index_position=None, sortable=True, reorderable=False,
                       name="run-table", tags=[key])
     count = Div(text=f"<b>{n:,}</b> of {n:,} runs selected", name="selected-count", tags=[key],
@@ -139,7 +143,8 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
                        "to sort by it",
                   styles={"font-family": FONT, "font-size": "14px", "font-weight": "600",
                           "padding-top": "8px"})
-    layout = column(row(count, top, clear, *extra), p, note, heading, table)
+    layout = column(row(count, top, clear, *extra), p, note, heading, table,
+                    sizing_mode="stretch_width", max_width=width)
     layout.tags = [key]
     return layout, code
 

@@ -20,6 +20,7 @@ class ComparisonView:
 
     names: tuple[str, ...]
     metric: str
+    best: str  # the best run of all the compared sweeps, in one line
     findings: tuple[tuple[str, str], ...]
     table: Table
     config_diff: Table | None
@@ -41,13 +42,23 @@ def comparison(sweeps: list[Sweep], info: ComparisonInfo) -> ComparisonView:
     ) if info.config_diff else None
     together = combine(sweeps, info)
     known = facts(together)
+    finished = known.order[known.evaluated[known.order]]
+    ranked = finished if len(finished) else known.order
+    best = "no run has a value of the metric" if not len(ranked) else _best(
+        together, int(ranked[0]))
     data = parallel_input(together, known, choose_axes(together, known, None, None),
                           group="sweep")
-    return ComparisonView(info.names, info.metric,
+    return ComparisonView(info.names, info.metric, best,
                           tuple((f.severity, f.message) for f in info.findings), table, diff,
                           tuple(f"{n} ({why})" for n, why in zip(info.left_out,
                                                                  info.left_out_why)),
                           data, info)
+
+
+def _best(together: Sweep, row: int) -> str:
+    run = together.runs.iloc[row]
+    return (f"{together.metric.name} {fmt_value(run[together.metric.name])} "
+            f"({together.metric.goal}), run {run['name']} of {run['sweep']}")
 
 
 def combine(sweeps: list[Sweep], compared: ComparisonInfo) -> Sweep:

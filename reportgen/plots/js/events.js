@@ -153,8 +153,19 @@ P.attach = function attach(c, st) {
     P.save_view();
   };
   el.addEventListener("pointerleave", () => P.unhover(c, st));
+  P.tab_leaves_table(c);
   el.addEventListener("pointerup", release);
   el.addEventListener("pointercancel", release);
+};
+
+// Tab moves on from the run table: its grid took Tab to walk from cell to cell, so the
+// keyboard could not leave it (400 presses stayed inside); the arrow keys still walk cells.
+P.tab_leaves_table = function tab_leaves_table(c) {
+  const view = [...Bokeh.index.all_views()].find((v) => v.model === c.table);
+  if (!view) return;
+  view.el.addEventListener("keydown", (ev) => {
+    if (ev.key === "Tab") ev.stopPropagation();  // before the grid sees it; focus moves on
+  }, true);
 };
 
 // What a press at height y on axis k takes hold of: an edge of its brush (resize), the
