@@ -739,10 +739,10 @@ def test_tab_leaves_the_run_table(open_page, demo_html):
       const r = c.getBoundingClientRect(); return [r.left + 5, r.top + 5]; }""", RANDOM)
     page.mouse.click(*cell)
     assert page.evaluate(inside, RANDOM)
-    for presses in range(1, 8):
+    presses = 0
+    while presses < 7 and page.evaluate(inside, RANDOM):
         page.keyboard.press("Tab")
-        if not page.evaluate(inside, RANDOM):
-            break
+        presses += 1
     assert not page.evaluate(inside, RANDOM) and presses <= 4, presses
     assert problems == []
 
