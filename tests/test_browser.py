@@ -759,3 +759,33 @@ def test_the_parallel_plots_fit_a_narrow_window(browser, demo_html):
     finally:
         page.close()
     assert len(widths) == 8 and max(widths) <= room
+
+
+def test_a_typed_filter_selects_and_says_why_it_cannot(open_page, demo_html):
+    from reportgen.config import ReportConfig
+    from reportgen.resolve import resolve
+    from reportgen.sources import load_source
+
+    runs = resolve(load_source("demo:random")[0], ReportConfig()).runs
+    page, problems = open_page(demo_html)
+    bring(page, RANDOM)
+    set_filter = """([key, text]) => { [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'where-input' && m.tags[0] === key).value = text; }"""
+    page.evaluate(set_filter, [RANDOM, "val_loss <= 0.4 and optimizer == adam"])
+    page.wait_for_timeout(200)
+    want = int(((runs["val_loss"] <= 0.4) & (runs["optimizer"] == "adam")).sum())
+    assert 0 < want < 120
+    assert page.evaluate(STATE)["counts"][RANDOM] == \
+        f"<b>{want}</b> of 120 runs selected (filtered)"
+    assert "filter" not in page.evaluate(STATE)["counts"][GRID]  # each plot has its own
+    assert "%3C%3D%200.4" in page.evaluate("() => location.hash")  # the view travels
+
+    page.evaluate(set_filter, [RANDOM, "loss <<< 1"])
+    page.wait_for_timeout(200)
+    text = page.evaluate(STATE)["counts"][RANDOM]
+    assert text.startswith("<b>120</b> of 120 runs selected")
+    assert "filter not applied: cannot read" in text
+    page.evaluate(set_filter, [RANDOM, "<b>x</b> == 1"])
+    page.wait_for_timeout(200)
+    assert "&lt;b&gt;x&lt;/b&gt;" in page.evaluate(STATE)["counts"][RANDOM]  # escaped
+    assert problems == []

@@ -28,6 +28,7 @@ from bokeh.models import (
     RadioButtonGroup,
     Range1d,
     Select,
+    TextInput,
 )
 from bokeh.plotting import figure
 
@@ -43,7 +44,8 @@ from reportgen.sections.axes import MISSING_Y, Axis
 from reportgen.sections.parallel import CRISP_RUNS, LIVE_BRUSH_RUNS, LOD_LINES, ParallelInput
 
 #: the page's script, one file per concern, in the order they build on each other
-JS_FILES = ("format.js", "selection.js", "draw.js", "hover.js", "view.js", "events.js")
+JS_FILES = ("format.js", "selection.js", "where.js", "draw.js", "hover.js", "view.js",
+            "events.js")
 
 
 def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key: str = ""):
@@ -112,13 +114,15 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
         ("0", "all runs")] + [(f, f"top {float(f):.0%} by {data.metric}")
                               for f in sorted(data.top_levels, key=float)])
     clear = Button(label="Clear selection", width=130, name="clear-button")
+    where = TextInput(value="", width=330, name="where-input", tags=[key],
+                      placeholder=f"filter, e.g. {data.metric} < … and state == finished")
     toggle = RadioButtonGroup(labels=["colour by sweep", "colour by metric"], active=0,
                               name="colour-toggle", tags=[key]) if data.group_names else None
     args = dict(
         runs=runs, compact=compact, coded=data.coded, crisp=crisp, shadow=shadow,
         backdrop=backdrop, density=density, table=table, table_filter=table_filter,
         brushes=brushes, hovered=hovered, axis_names=[a.name for a in data.axes],
-        count=count, note=note, top=top, toggle=toggle, bar=bar, plot=p,
+        count=count, note=note, top=top, where=where, toggle=toggle, bar=bar, plot=p,
         n_axes=k,
         tips=list(data.tips),
         top_levels=data.top_levels, palette=[MISSING_COLOR] + list(PALETTE_BEST_HIGH[1:]),
@@ -131,6 +135,7 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
                     + ", ".join(args) + "}, cb_obj, cb_data);")
     p.js_on_event(events.DoubleTap, code)  # brushing itself listens to pointer events
     top.js_on_change("value", code)
+    where.js_on_change("value", code)  # on Enter or when the box loses focus
     clear.js_on_event("button_click", code)
     extra: list = []
     if toggle is not None:
@@ -143,7 +148,7 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
                        "to sort by it",
                   styles={"font-family": FONT, "font-size": "14px", "font-weight": "600",
                           "padding-top": "8px"})
-    layout = column(row(count, top, clear, *extra), p, note, heading, table,
+    layout = column(row(count, top, where, clear, *extra), p, note, heading, table,
                     sizing_mode="stretch_width", max_width=width)
     layout.tags = [key]
     return layout, code

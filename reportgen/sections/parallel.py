@@ -69,7 +69,8 @@ def parallel(sweep: Sweep, known: Facts, axes: list[str], top_runs: int) -> Para
                    f"the runs through each pixel), with the best {LOD_LINES} as lines on top; "
                    f"a selection of up to {CRISP_RUNS:,} runs is drawn line by line.")
     caption += (" Drag along an axis to select a range (drag inside it to move it, on its edge "
-                "to resize it); double-click an axis to clear it. The "
+                "to resize it); double-click an axis to clear it; type a filter such as "
+                f"“{sweep.metric.name} < 0.5 and state == finished” and press Enter. The "
                 f"“top {known.top_fraction:.0%}” highlight is the best-region top set "
                 f"({top_runs:,} runs).")
     constants = tuple((name, fmt_value(v)) for name, v in known.constants.items())

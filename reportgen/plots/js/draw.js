@@ -97,7 +97,7 @@ P.make_backdrop = function make_backdrop(c, st) {  // every run in grey, behind 
 // The selection's lines (every run, or above crisp_runs a density and the best lod_lines as
 // lines), the grey runs behind, the brushes, the count and note, and the table's rows.
 P.draw = function draw(c, st) {
-  const {chosen, level, active} = P.selection(c, st);
+  const {chosen, level, active, filtered} = P.selection(c, st);
   const lod = c.lod, n = st.n, dense = chosen.length > lod.crisp_runs && c.n_axes > 1;
   const colour = P.colour_of(c, st);
   if (dense) P.paint(c, c.density, st, chosen, st.by_group ? "group" : "metric", 235);
@@ -137,10 +137,13 @@ P.draw = function draw(c, st) {
     if (b === undefined) { box.visible = false; return; }
     box.bottom = b[0]; box.top = b[1]; box.visible = true;
   });
-  const what = level > 0 ? ` (top ${Math.round(parseFloat(c.top.value) * 100)}%`
-                           + (active ? " and brushed)" : ")") : (active ? " (brushed)" : "");
+  const how = [level > 0 ? `top ${Math.round(parseFloat(c.top.value) * 100)}%` : "",
+               active ? "brushed" : "", filtered ? "filtered" : ""].filter((w) => w);
+  const what = how.length ? ` (${how.join(" and ")})` : "";
   c.count.text = `<b>${chosen.length.toLocaleString("en-US")}</b> of `
-                 + `${n.toLocaleString("en-US")} runs selected${what}`;
+                 + `${n.toLocaleString("en-US")} runs selected${what}`
+                 + (st.where_error ? ` <span style="color:#b3261e">· filter not applied: `
+                    + `${P.escape(st.where_error)}</span>` : "");
   const which = chosen.length < n ? `the ${chosen.length.toLocaleString("en-US")} selected runs`
                                   : `all ${n.toLocaleString("en-US")} runs`;
   c.note.text = dense ? `Drawn: ${which} as a density (stronger where more runs pass; colour: `

@@ -68,7 +68,7 @@ P.handle = function handle(c, cb_obj, cb_data) {
   const t_start = performance.now();
   // a document event comes as cb_data (cb_obj is then the document), a model's as cb_obj
   const mode = cb_obj === c.top ? "top" : (c.toggle !== null && cb_obj === c.toggle) ? "colour"
-    : (cb_data && cb_data.event_name) || cb_obj.event_name;
+    : cb_obj === c.where ? "where" : (cb_data && cb_data.event_name) || cb_obj.event_name;
   const st = P.store()[c.runs.id] ?? P.init(c);
   if (mode === "document_ready") {
     st.c = c;
@@ -91,7 +91,12 @@ P.handle = function handle(c, cb_obj, cb_data) {
     if (k === null) st.brush = {}; else delete st.brush[k];
   } else if (mode === "button_click") {
     st.brush = {};
-    if (c.top.value !== "0") { c.top.value = "0"; return; }  // its change draws
+    let pending = false;  // a widget's change draws
+    if (c.where.value) { c.where.value = ""; pending = true; }
+    if (c.top.value !== "0") { c.top.value = "0"; pending = true; }
+    if (pending) return;
+  } else if (mode === "where") {
+    P.set_where(c, st);
   } else if (mode === "colour") {
     st.by_group = c.toggle.active === 0;
     if (c.bar !== null) c.bar.visible = !st.by_group;

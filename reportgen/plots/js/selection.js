@@ -7,14 +7,15 @@ P.selection = function selection(c, st) {
   const tol = st.tol || 0;
   const out = [];
   for (let i = 0; i < st.n; i++) {
-    let ok = level === 0 || (st.top[i] > 0 && st.top[i] <= level);
+    let ok = (level === 0 || (st.top[i] > 0 && st.top[i] <= level))
+      && (st.where === null || st.where === undefined || st.where[i] === 1);
     for (let a = 0; ok && a < active.length; a++) {
       const b = st.brush[active[a]], y = st.pos[active[a]][i];
       ok = y >= b[0] - tol && y <= b[1] + tol;
     }
     if (ok) out.push(i);
   }
-  return {chosen: out, level, active: active.length};
+  return {chosen: out, level, active: active.length, filtered: !!st.where};
 };
 
 // The axis under a pointer's x (in axis units), or null between axes.
