@@ -789,3 +789,32 @@ def test_a_typed_filter_selects_and_says_why_it_cannot(open_page, demo_html):
     page.wait_for_timeout(200)
     assert "&lt;b&gt;x&lt;/b&gt;" in page.evaluate(STATE)["counts"][RANDOM]  # escaped
     assert problems == []
+
+
+def test_the_filter_grammar_reads_as_where_does(browser):
+    """The page's filter parser and matcher on fixed columns: float32 values compare against
+    the threshold rounded alike; missing values never match; text only with == and !=."""
+    from reportgen.plots.parallel import page_script
+
+    page = browser.new_page()
+    try:
+        page.add_script_tag(content=page_script())
+        got = page.evaluate("""() => { const P = window.reportgen_parallel;
+          const c = {runs: {data: {loss: Float32Array.from([0.3, 0.31, NaN]),
+                                   opt: ["adam", "sgd", null]}},
+                     table: {columns: [{title: "loss", field: "loss"},
+                                       {title: "optimizer", field: "opt"}]}};
+          const st = {n: 3}, mask = (t) => [...P.where_mask(c, st, P.parse_where(t))];
+          const error = (t) => { try { mask(t); return ""; } catch (e) { return e.message; } };
+          return {le: mask("loss <= 0.3"), gt: mask("loss > 0.3"), ne: mask("loss != 0.3"),
+                  text: mask("optimizer == adam"), quoted: mask("`optimizer` != 'adam'"),
+                  both: mask("loss < 1 AND opt = sgd"),
+                  bad: error("loss <<< 1"), unknown: error("acc > 1"),
+                  textop: error("opt < adam")}; }""")
+    finally:
+        page.close()
+    assert got["le"] == [1, 0, 0] and got["gt"] == [0, 1, 0] and got["ne"] == [0, 1, 0]
+    assert got["text"] == [1, 0, 0] and got["quoted"] == [0, 1, 0] and got["both"] == [0, 1, 0]
+    assert got["bad"].startswith('cannot read "loss <<< 1"')
+    assert got["unknown"] == 'no column "acc" in the run table; columns: loss, opt'
+    assert got["textop"] == '"opt < adam" compares text with <: use == or != for text'
