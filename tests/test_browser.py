@@ -818,3 +818,20 @@ def test_the_filter_grammar_reads_as_where_does(browser):
     assert got["bad"].startswith('cannot read "loss <<< 1"')
     assert got["unknown"] == 'no column "acc" in the run table; columns: loss, opt'
     assert got["textop"] == '"opt < adam" compares text with <: use == or != for text'
+
+
+def test_a_brush_shows_its_range_in_the_axis_values(open_page, demo_html):
+    page, problems = open_page(demo_html)
+    plot = bring(page, RANDOM)
+    axes = page.evaluate(AXIS_NAMES, RANDOM)
+    labels = """(key) => [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'brush-labels' && m.tags[0] === key).data.text"""
+    drag(page, point(plot, axes["optimizer"], 0.4), point(plot, axes["optimizer"], 1.0))
+    assert page.evaluate(labels, RANDOM) == ["sgd, rmsprop"]
+    # learning_rate: a log axis from 1e-5 to 0.1; a brush over its upper half reads 1e-3 … 0.1
+    drag(page, point(plot, axes["learning_rate"], 0.5), point(plot, axes["learning_rate"], 1.0))
+    texts = page.evaluate(labels, RANDOM)  # by axis: learning_rate (axis 0) first
+    numbers = sorted(float(t) for t in texts if t != "sgd, rmsprop")
+    assert "sgd, rmsprop" in texts and len(numbers) == 2
+    assert 7e-4 < numbers[0] < 1.4e-3 and 0.07 < numbers[1] <= 0.1
+    assert problems == []

@@ -90,6 +90,12 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
                for j in range(k)]
     for box in brushes:
         p.add_layout(box)
+    # each brush's range in the axis's values, beside it (filled in the page)
+    brush_labels = ColumnDataSource({"x": [], "y": [], "text": []}, name="brush-labels",
+                                    tags=[key])
+    p.text("x", "y", "text", source=brush_labels, text_font_size="11px", text_align="right",
+           text_baseline="middle", text_color="#174a7e", text_font_style="bold",
+           background_fill_color="white", background_fill_alpha=0.85)
     bar = None
     if data.colour_ticks:  # hidden while lines are coloured by sweep
         bar = ColorBar(color_mapper=LinearColorMapper(palette=list(PALETTE_BEST_HIGH), low=0,
@@ -121,7 +127,8 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
     args = dict(
         runs=runs, compact=compact, coded=data.coded, crisp=crisp, shadow=shadow,
         backdrop=backdrop, density=density, table=table, table_filter=table_filter,
-        brushes=brushes, hovered=hovered, axis_names=[a.name for a in data.axes],
+        brushes=brushes, brush_labels=brush_labels, hovered=hovered,
+        axis_names=[a.name for a in data.axes],
         count=count, note=note, top=top, where=where, toggle=toggle, bar=bar, plot=p,
         n_axes=k,
         tips=list(data.tips),

@@ -27,6 +27,7 @@ class Axis:
     tick_labels: tuple[str, ...]
     is_metric: bool = False
     missing: int = 0
+    span: tuple[float, float] = (0.0, 1.0)  # the values at 0 and 1 (log10 of them on a log axis)
 
 
 def make_axis(name: str, values: pd.Series, spec: ParamSpec | None, is_metric: bool = False
@@ -71,7 +72,7 @@ def _numeric(name: str, numbers: np.ndarray, log: bool, low: float | None, high:
     tick_pos = tuple(float((t - lo) / (hi - lo)) for t in ticks)
     labels = tuple(fmt_number(10 ** t if log else t, 3) for t in ticks)
     return Axis(name, "log" if log else "linear", scaled, tick_pos, labels, is_metric,
-                int((~finite).sum()))
+                int((~finite).sum()), (float(lo), float(hi)))
 
 
 def _linear_ticks(lo: float, hi: float, target: int = 5) -> list[float]:

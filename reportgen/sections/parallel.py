@@ -120,14 +120,17 @@ def parallel_input(sweep: Sweep, known: Facts, axes: list[str], group: str | Non
     tips: list[dict] = []
     for j, axis in enumerate(built):
         columns[f"_p{j}"] = _positions16(axis.positions)
+        # how the page writes a run's value (tooltip) and a brush's ends (labels on its axis)
         if axis.kind == "categorical":
             tips.append({"labels": list(axis.tick_labels)})
         elif axis.name in columns and axis.name not in coded:
-            tips.append({"field": axis.name})
+            tips.append({"field": axis.name, "span": list(axis.span),
+                         "log": axis.kind == "log"})
         else:
             columns[f"_v{j}"] = pd.to_numeric(runs[axis.name], errors="coerce").to_numpy(
                 dtype=np.float64)
-            tips.append({"field": f"_v{j}"})
+            tips.append({"field": f"_v{j}", "span": list(axis.span),
+                         "log": axis.kind == "log"})
     signed = runs[sweep.metric.name].to_numpy(dtype=float) * sweep.metric.sign
     colour, ticks = _colours(signed, sweep.metric.sign)
     columns["_c"] = colour

@@ -137,6 +137,7 @@ P.draw = function draw(c, st) {
     if (b === undefined) { box.visible = false; return; }
     box.bottom = b[0]; box.top = b[1]; box.visible = true;
   });
+  P.label_brushes(c, st);
   const how = [level > 0 ? `top ${Math.round(parseFloat(c.top.value) * 100)}%` : "",
                active ? "brushed" : "", filtered ? "filtered" : ""].filter((w) => w);
   const what = how.length ? ` (${how.join(" and ")})` : "";
@@ -151,4 +152,29 @@ P.draw = function draw(c, st) {
                    : "the mean rank of the runs through each pixel")
     + `), and the best ${shown.length} as lines` + (chosen.length < n
       ? "; the other runs in grey behind." : ".") : "";
+};
+
+// Each brush's range in the axis's own values, written beside it: its two ends on a numeric
+// axis, the levels it holds on a categorical one.
+P.label_brushes = function label_brushes(c, st) {
+  const x = [], y = [], text = [];
+  for (const k of Object.keys(st.brush).map(Number)) {
+    const b = st.brush[k], tip = c.tips[k];
+    if (tip.labels) {
+      const n = tip.labels.length, tol = st.tol || 0;
+      const held = tip.labels.filter((_, i) => {
+        const at = n === 1 ? 0.5 : i / (n - 1);
+        return at >= b[0] - tol && at <= b[1] + tol;
+      });
+      x.push(k - 0.09); y.push((Math.max(b[0], 0) + Math.min(b[1], 1)) / 2);
+      text.push(held.length === 0 ? "none" : held.length <= 2 ? held.join(", ")
+                : `${held[0]} … ${held[held.length - 1]}`);
+    } else if (tip.span) {
+      for (const end of b) {
+        const t = tip.span[0] + Math.min(1, Math.max(0, end)) * (tip.span[1] - tip.span[0]);
+        x.push(k - 0.09); y.push(end); text.push(P.fmt(tip.log ? 10 ** t : t));
+      }
+    }
+  }
+  c.brush_labels.data = {x, y, text};
 };

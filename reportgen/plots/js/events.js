@@ -143,6 +143,7 @@ P.attach = function attach(c, st) {
     const k = st.drag.k, box = c.brushes[k], b = st.brush[k];
     if (!c.lod.live) {  // large sweeps: the box follows, the selection waits for the release
       box.bottom = b[0]; box.top = b[1]; box.visible = true;
+      P.label_brushes(c, st);
       return;
     }
     P.draw(c, st);
