@@ -835,3 +835,40 @@ def test_a_brush_shows_its_range_in_the_axis_values(open_page, demo_html):
     assert "sgd, rmsprop" in texts and len(numbers) == 2
     assert 7e-4 < numbers[0] < 1.4e-3 and 0.07 < numbers[1] <= 0.1
     assert problems == []
+
+
+def test_the_selection_can_be_kept_set_aside_and_its_names_copied(open_page, demo_html):
+    counts = _runs_of("optimizer")
+    page, problems = open_page(demo_html)
+    plot = bring(page, RANDOM)
+    j = page.evaluate(AXIS_NAMES, RANDOM)["optimizer"]
+    click = """([key, name]) => { const m = [...Bokeh.documents[0].all_models].find(m =>
+        m.name === name && m.tags[0] === key);
+      const v = [...Bokeh.index.all_views()].find(v => v.model === m);
+      v.shadow_el.querySelector('button').click(); }"""
+    page.evaluate("""() => { window.__copied = null; navigator.clipboard.writeText =
+        (t) => { window.__copied = t; return Promise.resolve(); }; }""")
+    drag(page, point(plot, j, 0.4), point(plot, j, 0.6))  # sgd
+    page.evaluate(click, [RANDOM, "copy-button"])
+    page.wait_for_timeout(200)
+    names = page.evaluate("() => window.__copied").splitlines()
+    assert len(names) == counts["sgd"]
+
+    page.evaluate(click, [RANDOM, "keep-button"])
+    page.wait_for_timeout(200)
+    sgd, rest = counts["sgd"], 120 - counts["sgd"]
+    assert page.evaluate(STATE)["counts"][RANDOM] == \
+        f"<b>{sgd}</b> of {sgd} runs selected; {rest} of the sweep's 120 set aside"
+    assert page.evaluate(STATE)["tables"][RANDOM] == sgd
+    drag(page, point(plot, j, 0.8), point(plot, j, 1.0))  # rmsprop: none is in view
+    assert page.evaluate(STATE)["counts"][RANDOM].startswith(f"<b>0</b> of {sgd} runs")
+
+    page.evaluate(click, [RANDOM, "clear-button"])
+    page.wait_for_timeout(200)
+    assert page.evaluate(STATE)["counts"][RANDOM] == "<b>120</b> of 120 runs selected"
+    drag(page, point(plot, j, 0.4), point(plot, j, 0.6))
+    page.evaluate(click, [RANDOM, "exclude-button"])
+    page.wait_for_timeout(200)
+    assert page.evaluate(STATE)["counts"][RANDOM] == \
+        f"<b>{rest}</b> of {rest} runs selected; {sgd} of the sweep's 120 set aside"
+    assert problems == []

@@ -44,8 +44,8 @@ from reportgen.sections.axes import MISSING_Y, Axis
 from reportgen.sections.parallel import CRISP_RUNS, LIVE_BRUSH_RUNS, LOD_LINES, ParallelInput
 
 #: the page's script, one file per concern, in the order they build on each other
-JS_FILES = ("format.js", "selection.js", "where.js", "draw.js", "hover.js", "view.js",
-            "events.js")
+JS_FILES = ("format.js", "selection.js", "where.js", "scope.js", "draw.js", "hover.js",
+            "view.js", "events.js")
 
 
 def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key: str = ""):
@@ -119,7 +119,10 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
     top = Select(title="", value="0", width=190, name="top-select", tags=[key], options=[
         ("0", "all runs")] + [(f, f"top {float(f):.0%} by {data.metric}")
                               for f in sorted(data.top_levels, key=float)])
-    clear = Button(label="Clear selection", width=130, name="clear-button")
+    clear = Button(label="Clear selection", width=130, name="clear-button", tags=[key])
+    keep = Button(label="Keep selected", width=120, name="keep-button", tags=[key])
+    exclude = Button(label="Exclude selected", width=130, name="exclude-button", tags=[key])
+    copy = Button(label="Copy run names", width=170, name="copy-button", tags=[key])
     where = TextInput(value="", width=330, name="where-input", tags=[key],
                       placeholder=f"filter, e.g. {data.metric} < … and state == finished")
     toggle = RadioButtonGroup(labels=["colour by sweep", "colour by metric"], active=0,
@@ -129,7 +132,8 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
         backdrop=backdrop, density=density, table=table, table_filter=table_filter,
         brushes=brushes, brush_labels=brush_labels, hovered=hovered,
         axis_names=[a.name for a in data.axes],
-        count=count, note=note, top=top, where=where, toggle=toggle, bar=bar, plot=p,
+        count=count, note=note, top=top, where=where, keep=keep, exclude=exclude, copy=copy,
+        toggle=toggle, bar=bar, plot=p,
         n_axes=k,
         tips=list(data.tips),
         top_levels=data.top_levels, palette=[MISSING_COLOR] + list(PALETTE_BEST_HIGH[1:]),
@@ -143,7 +147,8 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
     p.js_on_event(events.DoubleTap, code)  # brushing itself listens to pointer events
     top.js_on_change("value", code)
     where.js_on_change("value", code)  # on Enter or when the box loses focus
-    clear.js_on_event("button_click", code)
+    for button in (clear, keep, exclude, copy):
+        button.js_on_event("button_click", code)
     extra: list = []
     if toggle is not None:
         toggle.js_on_change("active", code)
@@ -155,7 +160,11 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
                        "to sort by it",
                   styles={"font-family": FONT, "font-size": "14px", "font-weight": "600",
                           "padding-top": "8px"})
-    layout = column(row(count, top, where, clear, *extra), p, note, heading, table,
+    actions = row(keep, exclude, copy, Div(
+        text="Keep: the view narrows to the selection. Exclude: it is set aside. Clear "
+             "selection brings every run back.", width=560,
+        styles={"font-family": FONT, "font-size": "12px", "color": "#555", "padding-top": "2px"}))
+    layout = column(row(count, top, where, clear, *extra), p, note, actions, heading, table,
                     sizing_mode="stretch_width", max_width=width)
     layout.tags = [key]
     return layout, code

@@ -86,10 +86,10 @@ P.paint = function paint(c, renderer, st, chosen, how, max_alpha) {
               dh: [c.lod.y1 - c.lod.y0]};
 };
 
-P.make_backdrop = function make_backdrop(c, st) {  // every run in grey, behind a selection
+P.make_backdrop = function make_backdrop(c, st) {  // every run in view in grey, behind
   if (st.backdrop) return;
-  const all = new Int32Array(st.n);
-  for (let i = 0; i < st.n; i++) all[i] = i;
+  const all = [];
+  for (let i = 0; i < st.n; i++) if (!st.scope || st.scope[i]) all.push(i);
   P.paint(c, c.backdrop, st, all, "grey", 150);
   st.backdrop = true;
 };
@@ -98,7 +98,8 @@ P.make_backdrop = function make_backdrop(c, st) {  // every run in grey, behind 
 // lines), the grey runs behind, the brushes, the count and note, and the table's rows.
 P.draw = function draw(c, st) {
   const {chosen, level, active, filtered} = P.selection(c, st);
-  const lod = c.lod, n = st.n, dense = chosen.length > lod.crisp_runs && c.n_axes > 1;
+  const lod = c.lod, total = st.n, n = st.scope ? st.scope_n : st.n;  // n: the runs in view
+  const dense = chosen.length > lod.crisp_runs && c.n_axes > 1;
   const colour = P.colour_of(c, st);
   if (dense) P.paint(c, c.density, st, chosen, st.by_group ? "group" : "metric", 235);
   c.density.visible = dense;
@@ -121,14 +122,15 @@ P.draw = function draw(c, st) {
   }
   c.crisp.data = cols;
   P.unhover(c, st);  // the lines changed under the pointer
-  const behind = n > lod.crisp_runs && chosen.length < n && c.n_axes > 1;
+  const behind = total > lod.crisp_runs && chosen.length < n && c.n_axes > 1;
   if (behind) P.make_backdrop(c, st);
   c.backdrop.visible = behind;
   for (const r of c.plot.renderers)  // the grey lines of the unselected runs
-    if (r.data_source === c.shadow) r.visible = chosen.length < n && n <= lod.crisp_runs;
+    if (r.data_source === c.shadow) r.visible = chosen.length < n && total <= lod.crisp_runs;
   // the table follows once the plot has painted: at 100,000 runs its update is the slow part
-  const rows = chosen.length === n ? null : chosen, token = (st.token = (st.token || 0) + 1);
-  if (n <= lod.crisp_runs) c.table_filter.indices = rows;
+  const rows = chosen.length === total ? null : chosen;
+  const token = (st.token = (st.token || 0) + 1);
+  if (total <= lod.crisp_runs) c.table_filter.indices = rows;
   else requestAnimationFrame(() => setTimeout(() => {
     if (st.token === token) c.table_filter.indices = rows;
   }, 0));
@@ -143,6 +145,8 @@ P.draw = function draw(c, st) {
   const what = how.length ? ` (${how.join(" and ")})` : "";
   c.count.text = `<b>${chosen.length.toLocaleString("en-US")}</b> of `
                  + `${n.toLocaleString("en-US")} runs selected${what}`
+                 + (st.scope ? `; ${(total - n).toLocaleString("en-US")} of the sweep's `
+                    + `${total.toLocaleString("en-US")} set aside` : "")
                  + (st.where_error ? ` <span style="color:#b3261e">· filter not applied: `
                     + `${P.escape(st.where_error)}</span>` : "");
   const which = chosen.length < n ? `the ${chosen.length.toLocaleString("en-US")} selected runs`

@@ -68,7 +68,9 @@ P.handle = function handle(c, cb_obj, cb_data) {
   const t_start = performance.now();
   // a document event comes as cb_data (cb_obj is then the document), a model's as cb_obj
   const mode = cb_obj === c.top ? "top" : (c.toggle !== null && cb_obj === c.toggle) ? "colour"
-    : cb_obj === c.where ? "where" : (cb_data && cb_data.event_name) || cb_obj.event_name;
+    : cb_obj === c.where ? "where" : cb_obj.origin === c.keep ? "keep"
+    : cb_obj.origin === c.exclude ? "exclude" : cb_obj.origin === c.copy ? "copy"
+    : (cb_data && cb_data.event_name) || cb_obj.event_name;
   const st = P.store()[c.runs.id] ?? P.init(c);
   if (mode === "document_ready") {
     st.c = c;
@@ -89,7 +91,12 @@ P.handle = function handle(c, cb_obj, cb_data) {
   if (mode === "doubletap") {
     const k = P.nearest_axis(c, cb_obj.x);
     if (k === null) st.brush = {}; else delete st.brush[k];
-  } else if (mode === "button_click") {
+  } else if (mode === "copy") {
+    P.copy_names(c, st);
+    return;
+  } else if (mode === "button_click" || mode === "keep" || mode === "exclude") {
+    if (mode === "button_click") P.scope_to(c, st, null, st.n);  // every run back in view
+    else P.set_scope(c, st, mode === "keep");
     st.brush = {};
     let pending = false;  // a widget's change draws
     if (c.where.value) { c.where.value = ""; pending = true; }

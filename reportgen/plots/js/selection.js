@@ -8,7 +8,8 @@ P.selection = function selection(c, st) {
   const out = [];
   for (let i = 0; i < st.n; i++) {
     let ok = (level === 0 || (st.top[i] > 0 && st.top[i] <= level))
-      && (st.where === null || st.where === undefined || st.where[i] === 1);
+      && (st.where === null || st.where === undefined || st.where[i] === 1)
+      && (!st.scope || st.scope[i] === 1);
     for (let a = 0; ok && a < active.length; a++) {
       const b = st.brush[active[a]], y = st.pos[active[a]][i];
       ok = y >= b[0] - tol && y <= b[1] + tol;
