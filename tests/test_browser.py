@@ -566,8 +566,8 @@ def test_the_run_table_writes_numbers_as_the_best_runs_table_does(open_page, dem
 
 
 def test_no_table_is_cut_off_in_a_1400_pixel_window(browser, demo_html):
-    """Every static table fits the page at 1,400 px: long notes wrap instead of pushing the
-    last columns (PRIM box, stability) out of sight."""
+    """Every static table and every figure fits the page at 1,400 px: long notes wrap instead
+    of pushing the last columns (PRIM box, stability) out of sight."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     try:
         page.goto(demo_html.as_uri())
@@ -575,6 +575,9 @@ def test_no_table_is_cut_off_in_a_1400_pixel_window(browser, demo_html):
         wide = page.evaluate("""() => [...document.querySelectorAll('.table-wrap')]
           .filter(w => w.scrollWidth > w.clientWidth + 1)
           .map(w => w.querySelector('th').textContent + ': ' + w.scrollWidth)""")
+        # nor a figure or its controls (the comparison's colour toggle once pushed them out)
+        wide += page.evaluate("""() => [...document.querySelectorAll('.plot')]
+          .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => 'plot: ' + p.scrollWidth)""")
     finally:
         page.close()
     assert wide == []

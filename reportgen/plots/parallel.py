@@ -112,8 +112,11 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
                       sizing_mode="stretch_width", max_width=width,
                       index_position=None, sortable=True, reorderable=False,
                       name="run-table", tags=[key])
+    # a fixed width: a long count ("…; 9,869 of the sweep's 20,000 set aside") wraps instead
+    # of pushing the controls beside it out of the plot's width
     count = Div(text=f"<b>{n:,}</b> of {n:,} runs selected", name="selected-count", tags=[key],
-                styles={"font-family": FONT, "font-size": "14px", "padding-top": "6px"})
+                width=330, styles={"font-family": FONT, "font-size": "14px",
+                                   "padding-top": "6px"})
     note = Div(text="", name="drawn-note", tags=[key], styles={
         "font-family": FONT, "font-size": "12px", "color": "#555", "padding-top": "8px"})
     top = Select(title="", value="0", width=190, name="top-select", tags=[key], options=[
@@ -164,7 +167,8 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
         text="Keep: the view narrows to the selection. Exclude: it is set aside. Clear "
              "selection brings every run back.", width=560,
         styles={"font-family": FONT, "font-size": "12px", "color": "#555", "padding-top": "2px"}))
-    layout = column(row(count, top, where, clear, *extra), p, note, actions, heading, table,
+    colouring = [row(*extra)] if extra else []  # a row of its own: the controls fit the width
+    layout = column(row(count, top, where, clear), *colouring, p, note, actions, heading, table,
                     sizing_mode="stretch_width", max_width=width)
     layout.tags = [key]
     return layout, code
