@@ -875,3 +875,40 @@ def test_the_selection_can_be_kept_set_aside_and_its_names_copied(open_page, dem
     assert page.evaluate(STATE)["counts"][RANDOM] == \
         f"<b>{rest}</b> of {rest} runs selected; {sgd} of the sweep's 120 set aside"
     assert problems == []
+
+
+def test_a_line_and_its_table_row_are_linked(open_page, demo_html):
+    """A click on a line selects its row in the run table; hovering a table row draws that
+    run's line thick."""
+    page, problems = open_page(demo_html)
+    plot = bring(page, RANDOM)
+    best = page.evaluate("""(key) => { const d = [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'crisp-lines' && m.tags[0] === key).data;
+      const m = d.ys.length - 1;
+      return {row: d.row[m], y: (d.ys[m][0] + d.ys[m][1]) / 2}; }""", RANDOM)
+    x, y = point(plot, 0.5, best["y"])
+    page.mouse.move(x, y - 20)
+    page.mouse.move(x, y, steps=3)
+    page.mouse.down()
+    page.mouse.up()
+    page.wait_for_timeout(200)
+    selected = page.evaluate("""(key) => [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'runs' && m.tags[0] === key).selected.indices""", RANDOM)
+    assert selected == [best["row"]] == [0]  # the best run: the table's first row
+    assert page.evaluate(STATE)["counts"][RANDOM] == "<b>120</b> of 120 runs selected"
+
+    row = page.evaluate("""(key) => { const v = [...Bokeh.index.all_views()].find(v =>
+        v.model.name === 'run-table' && v.model.tags[0] === key);
+      const r = [...v.shadow_el.querySelectorAll('.slick-row')]
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))[3];
+      r.scrollIntoView({block: "center"});
+      const b = r.getBoundingClientRect(); return [b.left + 40, b.top + b.height / 2]; }""",
+                        RANDOM)
+    page.mouse.move(*row)
+    page.wait_for_timeout(150)
+    line = page.evaluate("""(key) => [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'hover-line' && m.tags[0] === key).data.ys""", RANDOM)
+    want = page.evaluate("""(key) => { const st = Object.values(window.__reportgen).find(s =>
+        s.c && s.c.plot.tags[0] === key); return st.pos.map(p => p[3]); }""", RANDOM)
+    assert len(line) == 1 and [round(v, 5) for v in line[0]] == [round(v, 5) for v in want]
+    assert problems == []

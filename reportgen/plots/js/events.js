@@ -133,6 +133,8 @@ P.attach = function attach(c, st) {
   el.addEventListener("pointerdown", (ev) => {
     if (ev.button !== 0) return;
     const [x, y] = at(ev), k = P.nearest_axis(c, x);
+    // a click (no drag) on a line selects its row in the run table, beside one clears it
+    st.pressed = {line: P.nearest_line(c, st, x, y), x: ev.clientX, y: ev.clientY};
     if (k === null) return;
     ev.preventDefault();
     el.setPointerCapture(ev.pointerId);
@@ -156,10 +158,15 @@ P.attach = function attach(c, st) {
     P.draw(c, st);
     P.log(st, "pan", t);
   });
-  const release = () => {
+  const release = (ev) => {
+    const p = st.pressed;
+    const clicked = p && Math.abs(ev.clientX - p.x) + Math.abs(ev.clientY - p.y) < 4;
+    st.pressed = null;
+    if (clicked && (st.drag === null || st.drag.mode === "new"))
+      P.select_row(c, st, p.line);
     if (st.drag === null) return;
     const t = performance.now(), k = st.drag.k, b = st.brush[k];
-    if (st.drag.mode === "new" && b !== undefined && b[1] - b[0] < 0.01) delete st.brush[k];
+    if (st.drag.mode === "new" && (b === undefined || b[1] - b[0] < 0.01)) delete st.brush[k];
     st.drag = null;
     P.draw(c, st);
     P.log(st, "panend", t);
@@ -167,6 +174,7 @@ P.attach = function attach(c, st) {
   };
   el.addEventListener("pointerleave", () => P.unhover(c, st));
   P.tab_leaves_table(c);
+  P.link_table(c, st);
   el.addEventListener("pointerup", release);
   el.addEventListener("pointercancel", release);
 };

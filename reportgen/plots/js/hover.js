@@ -1,7 +1,8 @@
 // Hover: the one drawn line nearest the pointer (within a few pixels) is highlighted and its
 // run shown in one small box: Bokeh's hover tool stacked a box for every line under the
 // pointer, 3–5 boxes 465 px tall over the axes. Text goes in as text: run names are the
-// users' own.
+// users' own. A click on a line selects its row in the run table (scrolled into view);
+// hovering a table row draws its run's line thick, even a run the plot draws as density.
 P.nearest_line = function nearest_line(c, st, x, y) {
   const ys = c.crisp.data.ys, k = c.n_axes;
   if (!ys || ys.length === 0 || x < -0.1 || x > k - 0.9) return -1;
@@ -58,4 +59,26 @@ P.tip = function tip(st) {  // the one box, made on the first hover
     st.tip = el;
   }
   return st.tip;
+};
+
+// The run table's rows and the plot's lines, linked both ways.
+P.link_table = function link_table(c, st) {
+  const view = [...Bokeh.index.all_views()].find((v) => v.model === c.table);
+  if (!view || !view.grid) return;
+  view.grid.onMouseEnter.subscribe((e) => {
+    const cell = view.grid.getCellFromEvent(e);
+    if (!cell || st.drag) return;
+    const i = view.data.index[cell.row];
+    if (i === undefined) return;
+    const l = P.line(c, st, i);
+    st.hovered = -2;  // a table row, not a drawn line
+    c.hovered.data = {xs: [l[0]], ys: [l[1]]};
+  });
+  view.grid.onMouseLeave.subscribe(() => {
+    if (st.hovered === -2) { st.hovered = -1; c.hovered.data = {xs: [], ys: []}; }
+  });
+};
+
+P.select_row = function select_row(c, st, m) {  // m: a drawn line, or -1 for none
+  c.runs.selected.indices = m < 0 ? [] : [c.crisp.data.row[m]];
 };
