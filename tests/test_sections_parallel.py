@@ -107,7 +107,7 @@ def test_the_caption_names_the_report_top_set_and_the_constants_are_listed():
     sweep = make_sweep({"lr": np.linspace(0.1, 1, 40), "width": np.full(40, 256),
                         "loss": np.linspace(1, 2, 40)})
     known = facts(sweep, top_fraction=0.25)
-    view = parallel(sweep, known, ["lr", "loss"], len(known.top))
+    view = parallel(sweep, known, ["lr", "loss"])
     assert view.constants == (("width", "256"),)
     assert "“top 25%” highlight is the best-region top set (10 runs)" in view.caption
     assert view.caption.startswith("40 runs on 2 axes; colour: loss, best runs drawn on top.")

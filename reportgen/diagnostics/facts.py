@@ -50,6 +50,13 @@ class Facts:
         """describe (too few runs to conclude), low, or normal."""
         return confidence_for(self.n_evaluated)
 
+    def best_row(self) -> int | None:
+        """The best finished run with a value (the best run with a value when none finished),
+        or None when no run has one."""
+        finished = self.order[self.evaluated[self.order]]
+        ranked = finished if len(finished) else self.order
+        return int(ranked[0]) if len(ranked) else None
+
     def top_rule(self) -> str:
         """How the top set is chosen, in words: "max(10%, 5)"."""
         return f"max({self.top_fraction:.0%}, {TOP_MIN})"

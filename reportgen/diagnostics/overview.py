@@ -38,10 +38,8 @@ def overview(sweep: Sweep, known: Facts | None = None) -> Overview:
     """The overview of `sweep`; the best run is the best finished one when there is one."""
     known = known or facts(sweep)
     counts = counts_by_state(sweep)
-    order = known.order
-    finished = sweep.runs["state"].to_numpy() == "finished"
-    preferred = order[finished[order]] if finished[order].any() else order
-    best = _best_run(sweep, int(preferred[0])) if len(preferred) else None
+    row = known.best_row()
+    best = _best_run(sweep, row) if row is not None else None
     return Overview(counts, best, tuple(_findings(sweep, known, counts, best)))
 
 

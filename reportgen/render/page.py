@@ -8,6 +8,7 @@ from dataclasses import replace
 from reportgen.render.html import ReportView, render
 from reportgen.sections.about import About
 from reportgen.sections.comparison import ComparisonView
+from reportgen.sections.parallel import ParallelInput
 from reportgen.sections.sweep import SweepView
 
 
@@ -31,7 +32,8 @@ def page(about: About, sweeps: list[SweepView], comparison: ComparisonView | Non
             for name in view.figures():
                 layouts[f"{view.anchor}/{name}"] = _figure(name, view, on_ready)
         if comparison is not None:
-            layouts["comparison/parallel"] = _comparison_parallel(comparison, on_ready)
+            layouts["comparison/parallel"] = _parallel(comparison.parallel, "comparison",
+                                                       on_ready)
             layouts["comparison/plots"] = _comparison_plots(comparison)
         document = Document()
         for layout in layouts.values():
@@ -60,12 +62,9 @@ def _figure(name: str, view: SweepView, on_ready: list) -> object:
     from reportgen.plots.convergence import convergence_plot
     from reportgen.plots.coverage import coverage_plot
     from reportgen.plots.importance import importance_plot
-    from reportgen.plots.parallel import parallel_plot
 
     if name == "parallel":
-        layout, ready = parallel_plot(view.parallel.data, key=view.anchor)
-        on_ready.append(ready)
-        return layout
+        return _parallel(view.parallel.data, view.anchor, on_ready)
     if name == "convergence":
         c = view.convergence
         return convergence_plot(c.info, c.metric, c.values, c.log_y)
@@ -74,10 +73,11 @@ def _figure(name: str, view: SweepView, on_ready: list) -> object:
     return importance_plot(view.importance.info)
 
 
-def _comparison_parallel(comparison: ComparisonView, on_ready: list) -> object:
+def _parallel(data: ParallelInput, key: str, on_ready: list) -> object:
+    """A parallel plot; its page-ready callback joins `on_ready`."""
     from reportgen.plots.parallel import parallel_plot
 
-    layout, ready = parallel_plot(comparison.parallel, key="comparison")
+    layout, ready = parallel_plot(data, key=key)
     on_ready.append(ready)
     return layout
 

@@ -42,10 +42,8 @@ def comparison(sweeps: list[Sweep], info: ComparisonInfo) -> ComparisonView:
     ) if info.config_diff else None
     together = combine(sweeps, info)
     known = facts(together)
-    finished = known.order[known.evaluated[known.order]]
-    ranked = finished if len(finished) else known.order
-    best = "no run has a value of the metric" if not len(ranked) else _best(
-        together, int(ranked[0]))
+    row = known.best_row()
+    best = "no run has a value of the metric" if row is None else _best(together, row)
     data = parallel_input(together, known, choose_axes(together, known, None, None),
                           group="sweep")
     return ComparisonView(info.names, info.metric, best,

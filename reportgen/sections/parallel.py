@@ -56,9 +56,9 @@ class ParallelView:
     data: ParallelInput = field(compare=False, repr=False)
 
 
-def parallel(sweep: Sweep, known: Facts, axes: list[str], top_runs: int) -> ParallelView:
-    """The parallel-coordinates section of one sweep on the chosen `axes`; `top_runs` is the
-    size of the report's top set, which the page's "top" choice highlights."""
+def parallel(sweep: Sweep, known: Facts, axes: list[str]) -> ParallelView:
+    """The parallel-coordinates section of one sweep on the chosen `axes`; its caption names
+    the report's top set, which the page's "top" choice highlights."""
     drawn = len(sweep.runs)
     if drawn <= CRISP_RUNS:
         caption = (f"{drawn:,} runs on {len(axes)} axes; colour: {sweep.metric.name}, best "
@@ -72,7 +72,7 @@ def parallel(sweep: Sweep, known: Facts, axes: list[str], top_runs: int) -> Para
                 "to resize it); double-click an axis to clear it; type a filter such as "
                 f"“{sweep.metric.name} < 0.5 and state == finished” and press Enter. The "
                 f"“top {known.top_fraction:.0%}” highlight is the best-region top set "
-                f"({top_runs:,} runs).")
+                f"({len(known.top):,} runs).")
     constants = tuple((name, fmt_value(v)) for name, v in known.constants.items())
     return ParallelView(caption, constants, parallel_input(sweep, known, axes))
 

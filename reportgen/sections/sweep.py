@@ -57,7 +57,7 @@ def sweep_view(sweep: Sweep, d: Diagnostics, anchor: str, proposal: Suggestion |
                          if axis_order == "importance" else None)
     return SweepView(
         anchor=anchor, header=sweep_header(sweep, d, proposal), summary=summary(d),
-        parallel=parallel(sweep, d.facts, chosen, d.region.top_runs),
+        parallel=parallel(sweep, d.facts, chosen),
         best=best_table(sweep, d.facts), strategy=strategy(d), convergence=convergence(d),
         coverage=coverage(d), region=region(d), next=next_sweep(proposal),
         importance=importance(d), space=space(sweep))

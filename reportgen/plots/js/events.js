@@ -30,8 +30,7 @@ P.init = function init(c) {
     pos.push(p);
   }
   let width = 980, height = 400;  // the frame in pixels, from Bokeh's view when it is there
-  const view = window.Bokeh && Bokeh.index ? [...Bokeh.index.all_views()].find(
-    (v) => v.model === c.plot) : undefined;
+  const view = P.view_of(c.plot);
   if (view && view.frame) {
     const xs = view.frame.x_scale, ys = view.frame.y_scale;
     width = Math.abs(xs.compute(c.n_axes - 1) - xs.compute(0));
@@ -52,16 +51,22 @@ P.init = function init(c) {
     });
   }
   P.store()[runs.id] = st;
-  if (n <= lod.crisp_runs || c.n_axes < 2) {
-    const xs = [], ys = [];
-    for (let i = 0; i < n; i++) { const l = P.line(c, st, i); xs.push(l[0]); ys.push(l[1]); }
-    c.shadow.data = {xs, ys};
-  }
+  P.scope_to(c, st, null, n);  // every run in view: the grey lines behind a selection
   return st;
 };
 
 P.store = function store() {
   return (window.__reportgen = window.__reportgen || {});
+};
+
+P.view_of = function view_of(model) {  // Bokeh's view of a model, once the page has one
+  return window.Bokeh && Bokeh.index ? [...Bokeh.index.all_views()].find(
+    (v) => v.model === model) : undefined;
+};
+
+P.apply_colour = function apply_colour(c, st) {  // the toggle's choice: by sweep or by metric
+  st.by_group = c.toggle.active === 0;
+  if (c.bar !== null) c.bar.visible = !st.by_group;
 };
 
 P.handle = function handle(c, cb_obj, cb_data) {
@@ -105,8 +110,7 @@ P.handle = function handle(c, cb_obj, cb_data) {
   } else if (mode === "where") {
     P.set_where(c, st);
   } else if (mode === "colour") {
-    st.by_group = c.toggle.active === 0;
-    if (c.bar !== null) c.bar.visible = !st.by_group;
+    P.apply_colour(c, st);
   }
   P.draw(c, st);
   P.log(st, mode, t_start);
@@ -182,7 +186,7 @@ P.attach = function attach(c, st) {
 // Tab moves on from the run table: its grid took Tab to walk from cell to cell, so the
 // keyboard could not leave it (400 presses stayed inside); the arrow keys still walk cells.
 P.tab_leaves_table = function tab_leaves_table(c) {
-  const view = [...Bokeh.index.all_views()].find((v) => v.model === c.table);
+  const view = P.view_of(c.table);
   if (!view) return;
   view.el.addEventListener("keydown", (ev) => {
     if (ev.key === "Tab") ev.stopPropagation();  // before the grid sees it; focus moves on

@@ -23,7 +23,7 @@ P.hover = function hover(c, st, x, y, cx, cy) {
   const d = c.crisp.data, tip = P.tip(st);
   if (st.hovered !== m) {
     st.hovered = m;
-    c.hovered.data = {xs: [d.xs[m]], ys: [d.ys[m]]};
+    P.highlight(c, [d.xs[m], d.ys[m]]);
     const rows = [["run", d.name[m]]];
     if (d.group) rows.push(["sweep", d.group[m]]);
     c.axis_names.forEach((name, j) => rows.push([name, d["t" + j][m]]));
@@ -43,8 +43,12 @@ P.hover = function hover(c, st, x, y, cx, cy) {
 P.unhover = function unhover(c, st) {
   if (st.hovered === undefined || st.hovered < 0) return;
   st.hovered = -1;
-  c.hovered.data = {xs: [], ys: []};
+  P.highlight(c, null);
   if (st.tip) st.tip.style.display = "none";
+};
+
+P.highlight = function highlight(c, line) {  // one run's line drawn thick, or none
+  c.hovered.data = line ? {xs: [line[0]], ys: [line[1]]} : {xs: [], ys: []};
 };
 
 P.tip = function tip(st) {  // the one box, made on the first hover
@@ -63,19 +67,18 @@ P.tip = function tip(st) {  // the one box, made on the first hover
 
 // The run table's rows and the plot's lines, linked both ways.
 P.link_table = function link_table(c, st) {
-  const view = [...Bokeh.index.all_views()].find((v) => v.model === c.table);
+  const view = P.view_of(c.table);
   if (!view || !view.grid) return;
   view.grid.onMouseEnter.subscribe((e) => {
     const cell = view.grid.getCellFromEvent(e);
     if (!cell || st.drag) return;
     const i = view.data.index[cell.row];
     if (i === undefined) return;
-    const l = P.line(c, st, i);
     st.hovered = -2;  // a table row, not a drawn line
-    c.hovered.data = {xs: [l[0]], ys: [l[1]]};
+    P.highlight(c, P.line(c, st, i));
   });
   view.grid.onMouseLeave.subscribe(() => {
-    if (st.hovered === -2) { st.hovered = -1; c.hovered.data = {xs: [], ys: []}; }
+    if (st.hovered === -2) { st.hovered = -1; P.highlight(c, null); }
   });
 };
 

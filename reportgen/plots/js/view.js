@@ -1,7 +1,8 @@
-// The view travels: each plot's brushes (by axis name, in axis units), its top-k choice and
-// its colouring are kept in the URL's `#` part, so a link to the file opens the same view.
+// The view travels: each plot's brushes (by axis name, in axis units), its filter, its top-k
+// choice and its colouring are kept in the URL's `#` part, so a link to the file opens the same view.
 // The form is #view=KEY~AXIS:LOW:HIGH,AXIS:LOW:HIGH~TOP~COLOUR~FILTER;KEY~... (KEY: the
-// section's anchor; names and the filter URI-encoded), written with history.replaceState: no jump, no new entry.
+// section's anchor; names and the filter URI-encoded), written with history.replaceState:
+// no jump, no new entry.
 P.view_part = function view_part(st) {
   const c = st.c, brushes = Object.keys(st.brush).map(Number).sort((a, b) => a - b)
     .map((k) => [encodeURIComponent(c.axis_names[k]),
@@ -23,7 +24,7 @@ P.save_view = function save_view() {
   } catch (e) { /* a page in a sandboxed frame may not: the view still works */ }
 };
 
-P.saved_view = function saved_view(key) {  // {brushes: {name: [lo, hi]}, top, colour} or null
+P.saved_view = function saved_view(key) {  // {brushes: {name: [lo, hi]}, top, colour, where}
   const hash = location.hash || "";
   if (!hash.startsWith("#view=")) return null;
   for (const part of hash.slice(6).split(";")) {
@@ -50,9 +51,8 @@ P.restore_view = function restore_view(c, st) {
     if (saved.brushes[name] !== undefined) st.brush[k] = saved.brushes[name];
   });
   if (c.toggle !== null && saved.colour === "metric") {
-    st.by_group = false;
-    if (c.bar !== null) c.bar.visible = true;
-    c.toggle.active = 1;  // the widget shows it too (its change redraws, as it would)
+    c.toggle.active = 1;  // the widget shows it; its change redraws, as it would
+    P.apply_colour(c, st);  // the first draw already by metric
   }
   if (saved.where) {
     c.where.value = saved.where;  // its change applies it and redraws
