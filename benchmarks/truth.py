@@ -311,7 +311,7 @@ def judge(job: tuple[str, str, int, int]) -> dict[str, Any]:
     strong = [ranks[p] for p in problem.strong if p in ranks]
     none = [ranks[p] for p in problem.none if p in ranks]
     ranked = bool(strong and none) and max(strong) < min(none)
-    changed = {c.param: c for c in proposal.changes if c.old != c.new}
+    changed = {c.param: c for c in proposal.changed()}
     narrowed_none = [p for p in problem.none if p in changed
                      and not changed[p].reason.startswith("widened")]
     lost = [k for k, v in problem.optimum.items()

@@ -196,7 +196,7 @@ def suggest(output: str, **source: Any) -> None:
         done = write_next_sweep(_config(Path(output), output_is_folder=_is_folder(output),
                                         **source))
         _tell([done.sweep], done.skipped, source["quiet"])
-        changed = [c.param for c in done.proposal.changes if c.old != c.new]
+        changed = [c.param for c in done.proposal.changed()]
         if not source["quiet"]:
             what = ", ".join(changed) if changed else "nothing narrowed"
             click.echo(f"wrote {done.output} (next sweep for {done.sweep.name}: {what})")

@@ -66,6 +66,10 @@ class Suggestion:
     narrowed: bool  # whether any range or level changed
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    def changed(self) -> list[Change]:
+        """The changes that change something (a kept parameter is listed with its reason)."""
+        return [c for c in self.changes if c.old != c.new]
+
     def yaml(self) -> str:
         """The config as YAML, the evidence for every change in comments above it."""
         import textwrap

@@ -53,7 +53,7 @@ def headline(sweep: Sweep, d: Diagnostics, proposal: Suggestion | None
         search += ", as declared" if s.agrees else f" (declared {s.declared})"
     parts = [("best", result), ("search", search[:1].upper() + search[1:])]
     if proposal is not None:
-        changed = [c for c in proposal.changes if c.old != c.new]
+        changed = proposal.changed()
         parts.append(("next", "; ".join(f"{c.param} {c.new}" for c in changed)
                       if changed else "keep the search space: no parameter has the evidence "
                       "to narrow it"))
