@@ -14,8 +14,3 @@ class Finding:
     severity: str  # info | notice | warning
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
-
-
-def ranked(findings: list[Finding]) -> list[Finding]:
-    """Warnings first; the rest in the order the diagnostics wrote them (overview first)."""
-    return sorted(findings, key=lambda f: f.severity != "warning")

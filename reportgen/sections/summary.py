@@ -4,7 +4,7 @@ notices, each in the order the diagnostics wrote them."""
 
 from __future__ import annotations
 
-from reportgen.diagnostics.findings import Finding
+from reportgen.diagnostics.findings import SEVERITIES, Finding
 from reportgen.diagnostics.summary import Diagnostics
 
 #: each group's title and the kinds of findings it holds; any other kind is a caveat
@@ -18,7 +18,6 @@ GROUPS = (
                               "region_bound")),
     ("Caveats", ()),
 )
-_ORDER = {"warning": 0, "notice": 1, "info": 2}
 
 
 def summary(d: Diagnostics) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
@@ -33,4 +32,5 @@ def summary(d: Diagnostics) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ..
 
 
 def _key(f: Finding) -> int:
-    return _ORDER.get(f.severity, 2)
+    """Warnings, then notices, then the rest (sorted is stable: the writing order holds)."""
+    return -SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 0
