@@ -5,12 +5,12 @@ which both read columns this way."""
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from reportgen.formatting import is_missing
 from reportgen.model import ParamSpec
 
 
@@ -70,7 +70,7 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, list]:
     out = np.full(len(cells), -1)
     uniques: list = []
     for i, v in enumerate(cells):
-        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
+        if is_missing(v):
             continue
         key = (type(v), repr(v))
         if key not in seen:
