@@ -110,3 +110,18 @@ def _same(path: Path, other: Path) -> bool:
 
 def _key(path: Path) -> str:
     return os.path.realpath(path)
+
+
+def check_folder(folder: Path) -> None:
+    """An output folder: made if missing (its parent must exist), never a file."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"cannot write into {folder}: it is a file, not a folder")
+    if not folder.exists():
+        if not folder.parent.is_dir():
+            raise OutputError(f"cannot write into {folder}: folder {folder.parent} does not "
+                              "exist")
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise OutputError(f"cannot make folder {folder}: {exc.strerror or exc}") from None

@@ -64,8 +64,7 @@ def write_next_sweep(config: ReportConfig) -> NextSweep:
     """`reportgen suggest`: the next sweep of the one sweep of the sources, written as a W&B
     sweep config to `config.output` (in a folder: FOLDER/SWEEP_ID.yaml). Checks the output
     before the work, and never writes over an input."""
-    from reportgen.output import check_outputs, write_all
-    from reportgen.render.html import check_folder
+    from reportgen.output import check_folder, check_outputs, write_all
 
     if config.output_is_folder:
         check_folder(config.output)
@@ -139,8 +138,7 @@ def build_report(config: ReportConfig) -> BuildResult:
     """`reportgen build`: every output (HTML, and --json and --summary-md when asked) of
     the sweeps of the sources, written atomically, all or none; outputs are checked before
     the work and never written over an input."""
-    from reportgen.output import check_outputs, write_all
-    from reportgen.render.html import check_folder
+    from reportgen.output import check_folder, check_outputs, write_all
 
     if config.output_is_folder:
         check_folder(config.output)

@@ -1,5 +1,5 @@
 """The templates: one Jinja environment (autoescape on, strict undefined), made once; the
-report page, the index page; the output folder."""
+report page and the index page."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
-
-from reportgen.errors import OutputError
 
 if TYPE_CHECKING:  # the index page needs none of the analysis these bring in
     from reportgen.sections.about import About
@@ -64,18 +62,3 @@ def render(view: ReportView) -> str:
 def render_index(**context: object) -> str:
     """The index page (`reportgen index`) of `context`."""
     return environment().get_template("index.html.jinja2").render(bokeh=False, **context)
-
-
-def check_folder(folder: Path) -> None:
-    """An output folder: made if missing (its parent must exist), never a file."""
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"cannot write into {folder}: it is a file, not a folder")
-    if not folder.exists():
-        if not folder.parent.is_dir():
-            raise OutputError(f"cannot write into {folder}: folder {folder.parent} does not "
-                              "exist")
-        try:
-            folder.mkdir()
-        except OSError as exc:
-            raise OutputError(f"cannot make folder {folder}: {exc.strerror or exc}") from None
