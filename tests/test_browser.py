@@ -235,7 +235,7 @@ def test_comparison_lines_switch_between_sweep_and_metric_colours(open_page, dem
     by_sweep = page.evaluate(colours)
     assert len(by_sweep) == 3  # one colour per sweep
     page.evaluate("""() => { [...Bokeh.documents[0].all_models]
-        .find(m => m.name === 'colour-toggle').active = 1; }""")
+        .find(m => m.name === 'colour-select' && m.tags[0] === 'comparison').value = 'metric'; }""")
     by_metric = page.evaluate(colours)
     assert len(by_metric) > 20 and not set(by_metric) & set(by_sweep)
     bar = """() => [...Bokeh.documents[0].all_models].find(m => m.type === 'ColorBar'
@@ -244,7 +244,7 @@ def test_comparison_lines_switch_between_sweep_and_metric_colours(open_page, dem
         .visible"""
     assert page.evaluate(bar) is True
     page.evaluate("""() => { [...Bokeh.documents[0].all_models]
-        .find(m => m.name === 'colour-toggle').active = 0; }""")
+        .find(m => m.name === 'colour-select' && m.tags[0] === 'comparison').value = 'sweep'; }""")
     assert page.evaluate(bar) is False  # by sweep: no metric scale beside the plot
     assert problems == []
 
@@ -625,7 +625,7 @@ def test_brushing_works_for_a_hand_that_rests_or_moves_slowly(open_page, demo_ht
     drag(page, point(plot, j, 0.5), point(plot, j, 0.9))  # grab the brush, move it up
     assert _selected(page) == counts["rmsprop"]
     box = page.evaluate("""() => [...Bokeh.documents[0].all_models].filter(m =>
-        m.type === 'BoxAnnotation' && m.visible).map(m => [m.bottom, m.top])""")
+        m.type === 'BoxAnnotation' && m.visible && m.name !== 'missing-band').map(m => [m.bottom, m.top])""")
     assert len(box) == 1 and abs(box[0][1] - box[0][0] - 0.2) < 0.02  # the same height
 
     drag(page, point(plot, j, box[0][0]), point(plot, j, 0.4))  # its lower edge, down
@@ -698,7 +698,7 @@ def test_the_view_travels_in_the_link(open_page, demo_html):
     j = page.evaluate(AXIS_NAMES, RANDOM)["optimizer"]
     drag(page, point(plot, j, 0.4), point(plot, j, 0.6))  # sgd
     page.evaluate("""() => { [...Bokeh.documents[0].all_models].find(m =>
-        m.name === 'colour-toggle').active = 1; }""")  # the comparison, coloured by metric
+        m.name === 'colour-select' && m.tags[0] === 'comparison').value = 'metric'; }""")
     page.wait_for_timeout(200)
     link = page.evaluate("() => location.href")
     assert "#view=" in link and "optimizer" in link and "comparison" in link
@@ -710,12 +710,12 @@ def test_the_view_travels_in_the_link(open_page, demo_html):
     assert f"<b>{counts['sgd']}</b> of 120" in state["counts"][RANDOM]
     again.wait_for_timeout(200)
     assert again.evaluate("""() => [...Bokeh.documents[0].all_models].find(m =>
-        m.name === 'colour-toggle').active""") == 1
+        m.name === 'colour-select' && m.tags[0] === 'comparison').value""") == "metric"
     assert again.evaluate("""() => [...Bokeh.documents[0].all_models].find(m =>
         m.name === 'parallel-coordinates' && m.tags[0] === 'comparison').right
         .find(r => r.type === 'ColorBar').visible""")
     boxes = again.evaluate("""() => [...Bokeh.documents[0].all_models].filter(m =>
-        m.type === 'BoxAnnotation' && m.visible).length""")
+        m.type === 'BoxAnnotation' && m.visible && m.name !== 'missing-band').length""")
     assert boxes == 1
 
     again.evaluate("""() => { [...Bokeh.documents[0].all_models].find(m =>

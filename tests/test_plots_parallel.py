@@ -26,6 +26,7 @@ def test_the_plot_ships_no_line_per_run_the_page_builds_them():
         "runs", "crisp-lines", "shadow-lines")}
     assert sources["crisp-lines"].data["xs"] == [] and sources["shadow-lines"].data["xs"] == []
     assert len(sources["runs"].data["name"]) == 300
-    assert ready.args["compact"].data["_p0"].dtype == np.uint16
+    assert ready.args["compact"].data["_l1"].dtype == np.uint8  # opt: level codes
+    assert ready.args["axis_info"][0]["field"] == "lr"  # numbers: the table's own column
     assert ready.args["coded"] == {"state": ["finished", "crashed"],
                                    "opt": data.coded["opt"]}

@@ -23,34 +23,64 @@ def _sweep(n=300, seed=0):
                        "opt": {"values": ["sgd", "adam", "lion"]}}, states=states)
 
 
-def test_positions_travel_as_uint16_and_decode_to_the_axis_positions():
+def test_each_axis_ships_what_places_its_runs_not_the_positions():
+    """A categorical axis: 1-based level codes in its own order (0 = missing) that decode to
+    its positions; a numeric axis: the column of its values and its scales; then every
+    other column the reader can add."""
     sweep = _sweep()
-    data = parallel_input(sweep, facts(sweep), choose_axes(sweep, facts(sweep), None, None))
-    for j, axis in enumerate(data.axes):
-        raw = data.columns[f"_p{j}"]
-        assert raw.dtype == np.uint16
-        decoded = np.where(raw == 0, MISSING_Y, (raw.astype(float) - 1) / 65534)
-        assert np.allclose(decoded, axis.positions, atol=1 / 65534)
-        assert (raw == 0).sum() == axis.missing
-    assert data.n == 300 and [a.name for a in data.axes] == ["lr", "opt", "loss"]
+    known = facts(sweep)
+    data = parallel_input(sweep, known, choose_axes(sweep, known, None, None))
+    assert data.n == 300 and data.shown == 3
+    assert [a.name for a in data.axes[:3]] == ["lr", "opt", "loss"]
+    assert not any(f.startswith("_p") for f in data.columns)
+    for axis, info in zip(data.axes, data.axis_info):
+        assert info["name"] == axis.name and info["kind"] == axis.kind
+        values = np.asarray(data.columns[info["field"]])
+        if axis.kind == "categorical":
+            assert values.dtype == np.uint8 and info["labels"] == list(axis.tick_labels)
+            spots = np.asarray(axis.tick_positions)
+            decoded = np.where(values == 0, MISSING_Y, spots[np.maximum(values, 1) - 1])
+            assert np.array_equal(decoded, axis.positions)
+        else:
+            lo, hi = info["scales"][axis.kind]["span"]
+            numbers = values.astype(float)
+            log = axis.kind == "log"
+            ok = np.isfinite(numbers) & ((numbers > 0) if log else True)
+            placed = (np.log10(numbers[ok]) if log else numbers[ok]) - lo
+            assert np.allclose(placed / (hi - lo), axis.positions[ok], atol=1e-6)
+            assert (~ok).sum() == axis.missing
+    # lr is declared log: linear is offered too, over the same declared bounds
+    lr = data.axis_info[0]["scales"]
+    assert set(lr) == {"log", "linear"} and lr["linear"]["span"] == [1e-5, 0.1]
+    # a log scale for the loss only if every loss is positive
+    positive = bool(np.nanmin(sweep.runs["loss"].to_numpy(dtype=float)) > 0)
+    assert ("log" in data.axis_info[2]["scales"]) == positive
 
 
-def test_colour_ranks_runs_best_bright_with_ties_sharing_and_none_for_no_value():
+def test_columns_not_drawn_are_offered_as_axes_metrics_parameters_then_constants():
+    rng = np.random.default_rng(1)
+    n = 40
+    sweep = make_sweep({"lr": rng.uniform(0, 1, n), "width": np.full(n, 256),
+                        "depth": rng.integers(1, 5, n), "loss": rng.random(n),
+                        "acc": rng.uniform(-1, 1, n)})
+    known = facts(sweep)
+    data = parallel_input(sweep, known, ["lr", "loss"])
+    names = [a.name for a in data.axes]
+    assert names[:2] == ["lr", "loss"] and data.shown == 2
+    assert set(names[2:]) == {"acc", "depth", "width"}
+    assert names.index("width") == len(names) - 1  # the constant last
+    acc = next(i for i in data.axis_info if i["name"] == "acc")
+    assert set(acc["scales"]) == {"linear"}  # negative values: no log scale
+
+
+def test_the_colour_bar_opens_with_the_metric_at_five_ranks_best_on_top():
     sweep = _sweep()
     data = parallel_input(sweep, facts(sweep), ["lr", "loss"])
-    colour = data.columns["_c"]
-    loss = pd.to_numeric(pd.Series(data.columns["loss"]), errors="coerce").to_numpy()
-    assert colour.dtype == np.uint8
-    assert colour[0] == 255  # table order: the best run first
-    assert colour[np.isnan(loss)].tolist() == [0]
-    finite = np.isfinite(loss)
-    assert colour[finite].min() == 1 and colour[np.nanargmax(loss)] == 1
-    # better runs never get a duller colour; ties share one
-    order = np.argsort(loss[finite], kind="stable")
-    assert np.all(np.diff(colour[finite][order].astype(int)) <= 0)
-    tied = np.flatnonzero(loss == 2.0)
-    assert len(tied) == 2 and colour[tied[0]] == colour[tied[1]]
-    assert sorted(data.colour_ticks) == [0.0, 0.25, 0.5, 0.75, 1.0]
+    ticks = data.colour_ticks
+    assert sorted(ticks) == [0.0, 0.25, 0.5, 0.75, 1.0]
+    loss = sweep.runs["loss"].to_numpy(dtype=float)
+    assert float(ticks[1.0]) == float(f"{np.nanmin(loss):.3g}")  # minimised: the least on top
+    assert float(ticks[0.0]) == float(f"{np.nanmax(loss):.3g}")
 
 
 def test_top_levels_give_the_same_runs_as_the_best_region_top_sets():
@@ -71,16 +101,20 @@ def test_top_levels_give_the_same_runs_as_the_best_region_top_sets():
     assert 5 not in set(order[top > 0].tolist())  # the crashed run is never in a top set
 
 
-def test_table_columns_are_compact_but_exact_enough_for_what_the_table_shows():
-    small = pd.Series([0.1234567, 2.5, np.nan])
-    assert _compact(small, "number")[0].dtype == np.float32
-    large = pd.Series([12345.678, 1.0])
-    assert _compact(large, "number")[0].dtype == np.float64  # float32 would change digits
+def test_table_columns_are_compact_but_every_value_exact():
+    """float32 only where it holds each value exactly: the CSV export writes the values."""
+    halves = pd.Series([0.5, 2.25, np.nan, -3.0])
+    assert _compact(halves, "number")[0].dtype == np.float32
+    decimal = pd.Series([0.1234567, 2.5])
+    assert _compact(decimal, "number")[0].dtype == np.float64  # 0.1234567 is not a float32
     whole = pd.Series([123456789.0, 2.0])
     assert _compact(whole, "number")[0].dtype == np.float64  # above 2**24
     assert _compact(pd.Series([3.0, 16_000_000.0]), "number")[0].dtype == np.float32
     tiny = pd.Series([1.234567e-7, 3e-5])
-    assert _compact(tiny, "sci")[0].dtype == np.float32
+    assert _compact(tiny, "sci")[0].dtype == np.float64
+    for values in (halves, decimal, whole, tiny):
+        out = _compact(values, "number")[0].astype(np.float64)
+        assert np.array_equal(out, values.to_numpy(dtype=float), equal_nan=True)
     codes, levels = _compact(pd.Series(["finished", "crashed", None, "finished"] * 10), "text")
     assert codes.dtype == np.uint8 and levels == ["finished", "crashed"]
     assert codes[:4].tolist() == [1, 2, 0, 1]  # 0 = missing

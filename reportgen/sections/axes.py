@@ -56,6 +56,19 @@ def _categorical(name: str, values: pd.Series, levels: list, is_metric: bool) ->
 
 def _numeric(name: str, numbers: np.ndarray, log: bool, low: float | None, high: float | None,
              is_metric: bool) -> Axis:
+    finite, lo, hi = _span(numbers, log, low, high)
+    scaled = np.full(len(numbers), MISSING_Y)
+    values = np.log10(numbers[finite]) if log else numbers[finite]
+    scaled[finite] = (values - lo) / (hi - lo)
+    tick_pos, labels = _ticks(lo, hi, log)
+    return Axis(name, "log" if log else "linear", scaled, tick_pos, labels, is_metric,
+                int((~finite).sum()), (float(lo), float(hi)))
+
+
+def _span(numbers: np.ndarray, log: bool, low: float | None, high: float | None
+          ) -> tuple[np.ndarray, float, float]:
+    """Which values an axis places (finite; positive on a log axis) and the values (their
+    log10 on a log axis) at its bottom and top: the declared bounds widened to the data."""
     finite = np.isfinite(numbers) & (numbers > 0 if log else True)
     data = numbers[finite]
     lo = min([v for v in (low, data.min() if len(data) else None) if v is not None], default=0.0)
@@ -65,14 +78,38 @@ def _numeric(name: str, numbers: np.ndarray, log: bool, low: float | None, high:
     if hi <= lo:  # one value: a span around it that survives rounding (±0.5 of 1e16 does not)
         pad = max(0.5, abs(lo) * 1e-6)
         lo, hi = lo - pad, hi + pad
-    scaled = np.full(len(numbers), MISSING_Y)
-    values = np.log10(data) if log else data
-    scaled[finite] = (values - lo) / (hi - lo)
+    return finite, float(lo), float(hi)
+
+
+def _ticks(lo: float, hi: float, log: bool) -> tuple[tuple[float, ...], tuple[str, ...]]:
     ticks = _log_ticks(lo, hi) if log else _linear_ticks(lo, hi)
-    tick_pos = tuple(float((t - lo) / (hi - lo)) for t in ticks)
-    labels = tuple(fmt_number(10 ** t if log else t, 3) for t in ticks)
-    return Axis(name, "log" if log else "linear", scaled, tick_pos, labels, is_metric,
-                int((~finite).sum()), (float(lo), float(hi)))
+    return (tuple(float((t - lo) / (hi - lo)) for t in ticks),
+            tuple(fmt_number(10 ** t if log else t, 3) for t in ticks))
+
+
+def scales(axis: Axis, values: pd.Series) -> dict[str, dict]:
+    """The scales the page can switch a numeric axis between, each as {"span": [lo, hi],
+    "ticks": [[position, label], ...]}: its own, and the other of linear and log (log only
+    when every value is positive: it would send the others to the missing band). The page
+    adds rank itself. A categorical axis has none."""
+    if axis.kind == "categorical":
+        return {}
+    out = {axis.kind: {"span": list(axis.span),
+                       "ticks": [list(t) for t in zip(axis.tick_positions, axis.tick_labels)]}}
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    present = numbers[np.isfinite(numbers)]
+    if axis.kind == "log":
+        low, high = 10 ** axis.span[0], 10 ** axis.span[1]
+        _, lo, hi = _span(numbers, False, low, high)
+        other = "linear"
+    elif len(present) and present.min() > 0 and present.max() > present.min():
+        _, lo, hi = _span(numbers, True, None, None)
+        other = "log"
+    else:
+        return out
+    positions, labels = _ticks(lo, hi, other == "log")
+    out[other] = {"span": [lo, hi], "ticks": [list(t) for t in zip(positions, labels)]}
+    return out
 
 
 def _linear_ticks(lo: float, hi: float, target: int = 5) -> list[float]:

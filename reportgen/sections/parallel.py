@@ -13,7 +13,7 @@ from reportgen.diagnostics.facts import TOP_CHOICES, Facts
 from reportgen.errors import ConfigError
 from reportgen.formatting import fmt_number, fmt_value
 from reportgen.model import Sweep
-from reportgen.sections.axes import MISSING_Y, Axis, make_axis
+from reportgen.sections.axes import MISSING_Y, Axis, make_axis, scales
 
 #: above this many runs the selection is applied when the drag ends, not at every move
 LIVE_BRUSH_RUNS = 10000
@@ -21,7 +21,8 @@ LIVE_BRUSH_RUNS = 10000
 CRISP_RUNS = 2000
 #: larger selections are drawn as a density, with their best LOD_LINES runs as lines on top
 LOD_LINES = 200
-
+#: at most this many columns can be axes in the page (drawn, or listed to be added)
+MAX_AXES = 48
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,12 @@ class ParallelInput:
     """Everything the plot draws, already decided by the analysis; runs in table order (best
     first, then runs without a value)."""
 
-    axes: tuple[Axis, ...]
+    axes: tuple[Axis, ...]  # the drawn axes in order, then the ones the reader can add
+    shown: int  # how many of `axes` are drawn when the page opens
     columns: dict[str, object]  # the run source: table fields, then compact columns (below)
     coded: dict[str, list[str]]  # fields sent as level codes (0 = missing), decoded in the page
     table_columns: tuple[tuple[str, str, str], ...]  # (field, title, kind)
-    tips: tuple[dict, ...]  # per axis, how the page writes a run's value in the tooltip
+    axis_info: tuple[dict, ...]  # per axis, what the page needs to place and label its runs
     metric: str
     goal: str
     colour_ticks: dict[float, str]  # colour-bar position → metric value there
@@ -103,13 +105,16 @@ def choose_axes(sweep: Sweep, known: Facts, requested: tuple[str, ...] | None,
 def parallel_input(sweep: Sweep, known: Facts, axes: list[str], group: str | None = None
                    ) -> ParallelInput:
     """Runs in table order (best first, then runs without a value) as compact columns: the
-    table's fields, each axis's positions (`_p<j>`, uint16), each run's colour (`_c`), top
-    sets (`_t`) and sweep (`_g`). No per-run Python: 100,000 runs take a fraction of a second."""
+    table's fields, what places each run on each axis (`_axis_info`), top sets (`_t`) and
+    sweep (`_g`). The axes are `axes` (drawn), then every other metric and parameter (the
+    reader can add them in the page). Little per-run Python: 100,000 runs take a fraction of
+    a second."""
     n = len(sweep.runs)
     order = known.table_order
     runs = sweep.runs.iloc[order].reset_index(drop=True)
     specs = {p.name: p for p in sweep.space.params}
-    built = tuple(make_axis(a, runs[a], specs.get(a), a in sweep.metric_columns) for a in axes)
+    names = list(dict.fromkeys(axes + _more_axes(sweep, known, axes)))[:max(MAX_AXES, len(axes))]
+    built = tuple(make_axis(a, runs[a], specs.get(a), a in sweep.metric_columns) for a in names)
     fields = _table_spec(sweep, known)
     columns: dict[str, object] = {}
     coded: dict[str, list[str]] = {}
@@ -117,23 +122,12 @@ def parallel_input(sweep: Sweep, known: Facts, axes: list[str], group: str | Non
         columns[name], levels = _compact(runs[name], kind, unique_text=name == "name")
         if levels is not None:
             coded[name] = levels
-    tips: list[dict] = []
-    for j, axis in enumerate(built):
-        columns[f"_p{j}"] = _positions16(axis.positions)
-        # how the page writes a run's value (tooltip) and a brush's ends (labels on its axis)
-        if axis.kind == "categorical":
-            tips.append({"labels": list(axis.tick_labels)})
-        elif axis.name in columns and axis.name not in coded:
-            tips.append({"field": axis.name, "span": list(axis.span),
-                         "log": axis.kind == "log"})
-        else:
-            columns[f"_v{j}"] = pd.to_numeric(runs[axis.name], errors="coerce").to_numpy(
-                dtype=np.float64)
-            tips.append({"field": f"_v{j}", "span": list(axis.span),
-                         "log": axis.kind == "log"})
+    if "run_id" in runs and (runs["run_id"].astype(str) != runs["name"].astype(str)).any():
+        columns["run_id"] = [fmt_value(v) for v in runs["run_id"]]  # for the copy and CSV
+    info = [_axis_info(j, axis, runs[axis.name], columns, coded)
+            for j, axis in enumerate(built)]
     signed = runs[sweep.metric.name].to_numpy(dtype=float) * sweep.metric.sign
-    colour, ticks = _colours(signed, sweep.metric.sign)
-    columns["_c"] = colour
+    ticks = _colour_ticks(signed, sweep.metric.sign)
     position = np.empty(n, dtype=int)
     position[order] = np.arange(n)  # each row's place in table order
     top = np.zeros(n, dtype=np.uint8)
@@ -147,15 +141,49 @@ def parallel_input(sweep: Sweep, known: Facts, axes: list[str], group: str | Non
         group_names = tuple(dict.fromkeys(str(v) for v in sweep.runs[group].unique()))
         codes = pd.Categorical(runs[group].astype(str), categories=list(group_names)).codes
         columns["_g"] = codes.astype(np.uint8)
-    return ParallelInput(axes=built, columns=columns, coded=coded, table_columns=fields,
-                         tips=tuple(tips), metric=sweep.metric.name, goal=sweep.metric.goal,
-                         colour_ticks=ticks, top_levels=levels_of, group_names=group_names)
+    return ParallelInput(axes=built, shown=len(axes), columns=columns, coded=coded,
+                         table_columns=fields, axis_info=tuple(info), metric=sweep.metric.name,
+                         goal=sweep.metric.goal, colour_ticks=ticks, top_levels=levels_of, group_names=group_names)
+
+
+def _more_axes(sweep: Sweep, known: Facts, axes: list[str]) -> list[str]:
+    """The columns the reader can add as axes: every metric, the varying parameters, then
+    the constants (a constant's axis is one level, but the reader may want to see it)."""
+    drawn = set(axes)
+    varying = [p for p in sweep.param_names if p not in known.constants]
+    return [c for c in dict.fromkeys([*sweep.metric_columns, *varying, *known.constants])
+            if c not in drawn and c in sweep.runs and sweep.runs[c].notna().any()]
+
+
+def _axis_info(j: int, axis: Axis, values: pd.Series, columns: dict[str, object],
+               coded: dict[str, list[str]]) -> dict:
+    """How the page places and labels axis `j`'s runs. A categorical axis: each run's level
+    (`_l<j>`, 1-based in the axis's order, 0 = missing) and the levels' labels. A numeric
+    axis: the column holding its values (the table's own, else `_v<j>`, float64) and its
+    scales (sections.axes.scales); the page computes positions, so no axis ships them."""
+    info: dict = {"name": axis.name, "metric": axis.is_metric, "kind": axis.kind}
+    if axis.kind == "categorical":
+        levels = len(axis.tick_labels)
+        code = np.zeros(len(values), dtype=np.uint8 if levels < 255 else np.uint16)
+        present = axis.positions != MISSING_Y
+        at = axis.positions[present] * (levels - 1) if levels > 1 else np.zeros(present.sum())
+        code[present] = 1 + np.round(at).astype(code.dtype)
+        columns[f"_l{j}"] = code
+        info.update(field=f"_l{j}", labels=list(axis.tick_labels))
+        return info
+    if axis.name in columns and axis.name not in coded:
+        info["field"] = axis.name
+    else:
+        columns[f"_v{j}"] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+        info["field"] = f"_v{j}"
+    info["scales"] = scales(axis, values)
+    return info
 
 
 def _compact(values: pd.Series, kind: str, unique_text: bool = False
              ) -> tuple[object, list[str] | None]:
-    """One table column as the page receives it: numbers as float32 where that is exact
-    enough for what the table shows (else float64), times as epoch milliseconds, text with
+    """One table column as the page receives it: numbers as float32 where that holds them
+    exactly (else float64), times as epoch milliseconds, text with
     few distinct values as level codes (0 = missing) plus the levels, other text as is."""
     if kind == "time":
         stamps = pd.to_datetime(values, utc=True, errors="coerce")
@@ -164,7 +192,7 @@ def _compact(values: pd.Series, kind: str, unique_text: bool = False
         return np.where(missing, np.nan, ms), None
     if kind in ("number", "sci"):
         numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
-        return (numbers.astype(np.float32) if _float32_enough(numbers, kind) else numbers), None
+        return (numbers.astype(np.float32) if _float32_exact(numbers) else numbers), None
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
     if unique_text or len(uniques) >= min(65535, max(len(values) // 2, 1)):
         texts = [fmt_value(u) for u in uniques]
@@ -173,40 +201,21 @@ def _compact(values: pd.Series, kind: str, unique_text: bool = False
     return (codes + 1).astype(dtype), [fmt_value(u) for u in uniques]
 
 
-def _float32_enough(numbers: np.ndarray, kind: str) -> bool:
-    """float32 keeps 7 significant digits: enough for scientific notation (3 shown) and for
-    plain numbers below 500 (4 decimals shown); whole numbers up to 2**24 stay exact."""
+def _float32_exact(numbers: np.ndarray) -> bool:
+    """float32 only where it holds every value exactly (whole numbers up to 2**24, halves,
+    quarters, …): the page's CSV export writes the values themselves, not float32's digits."""
     finite = numbers[np.isfinite(numbers)]
-    if not len(finite) or kind == "sci":
-        return True
-    largest = float(np.abs(finite).max())
-    whole = bool(np.all(finite == np.round(finite)))
-    return largest < 2**24 if whole else largest < 500
+    return bool(np.all(finite.astype(np.float32).astype(np.float64) == finite))
 
 
-def _positions16(positions: np.ndarray) -> np.ndarray:
-    """Axis positions in [0, 1] as uint16 (0 = the missing band); the page divides back."""
-    out = np.zeros(len(positions), dtype=np.uint16)
-    present = positions != MISSING_Y
-    out[present] = 1 + np.round(np.clip(positions[present], 0, 1) * 65534).astype(np.uint16)
-    return out
-
-
-def _colours(signed: np.ndarray, sign: float) -> tuple[np.ndarray, dict[float, str]]:
-    """Each run's colour as a rank among the runs with a value (ties share one): 1 the
-    worst … 255 the best, 0 none; equalised like a histogram, so a long tail of bad runs
-    does not wash out the best. The colour bar's ticks name the metric at five ranks."""
-    colour = np.zeros(len(signed), dtype=np.uint8)
-    finite = np.isfinite(signed)
-    if not finite.any():
-        return colour, {}
-    values = signed[finite]
-    rank = pd.Series(values).rank(method="average").to_numpy()  # 1 = the best
-    worse = (rank - 1) / max(len(values) - 1, 1)
-    colour[finite] = 1 + np.round(254 * (1 - worse)).astype(np.uint8)
-    ticks = {t: fmt_number(float(np.quantile(values, 1 - t)) * sign, 3)
-             for t in (0.0, 0.25, 0.5, 0.75, 1.0)}
-    return colour, ticks
+def _colour_ticks(signed: np.ndarray, sign: float) -> dict[float, str]:
+    """The colour bar as the page opens (every run): the metric at five ranks, the best at
+    the top (1). The page colours each run by its rank among the runs selected."""
+    values = signed[np.isfinite(signed)]
+    if not len(values):
+        return {}
+    return {t: fmt_number(float(np.quantile(values, 1 - t)) * sign, 3)
+            for t in (0.0, 0.25, 0.5, 0.75, 1.0)}
 
 
 def _table_spec(sweep: Sweep, known: Facts) -> tuple[tuple[str, str, str], ...]:

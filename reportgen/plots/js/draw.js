@@ -1,29 +1,27 @@
 // Drawing: a run's polyline, the density of a large selection (a rasteriser into an RGBA
 // image), the grey backdrop, and one repaint of plot, brushes, count, note and table.
 P.line = function line(c, st, i) {
-  const xs = new Array(c.n_axes), ys = new Array(c.n_axes);
-  for (let j = 0; j < c.n_axes; j++) { xs[j] = j; ys[j] = st.pos[j][i]; }
+  const k = st.pos.length, xs = new Array(k), ys = new Array(k);
+  for (let j = 0; j < k; j++) { xs[j] = j; ys[j] = st.pos[j][i]; }
   return [xs, ys];
-};
-
-P.colour_of = function colour_of(c, st) {
-  return st.by_group ? (i) => c.group_colors[st.group[i]] : (i) => c.palette[st.colour[i]];
 };
 
 // Every chosen run's polyline counted into a (rows x gap*(k-1)) grid. Lines are first binned
 // per pair of axes by their end rows, so each distinct segment is drawn once with its weight:
 // the work is bounded by bins^2 per gap, not by the runs. Each pixel keeps its count and, per
-// channel, the sum of the runs' values through it (for a mean): by metric one channel, the
-// colour rank (runs without a value left out); by sweep three, the sweep colour's R, G and B.
+// channel, the sum of the runs' values through it (for a mean): a numeric colouring one
+// channel, the colour rank (runs without a value left out); by levels three, the level
+// colour's R, G and B.
 P.rasterise = function rasterise(c, st, chosen, channels, valid) {
-  const lod = c.lod, W = st.gap * (c.n_axes - 1), H = st.rows, span = lod.y1 - lod.y0;
+  const lod = c.lod, k_axes = st.pos.length;
+  const W = st.gap * (k_axes - 1), H = st.rows, span = lod.y1 - lod.y0;
   const k = channels.length;
   const count = new Float32Array(W * H), rated = new Float32Array(W * H);
   const sums = channels.map(() => new Float32Array(W * H));
   const bins = Math.min(H, 200), scale = bins / span, cells = bins * bins;
   const cnt = new Float32Array(cells), nrated = new Float32Array(cells);
   const csum = channels.map(() => new Float32Array(cells));
-  for (let j = 0; j + 1 < c.n_axes; j++) {
+  for (let j = 0; j + 1 < k_axes; j++) {
     cnt.fill(0); nrated.fill(0); csum.forEach((s) => s.fill(0));
     const a = st.pos[j], b = st.pos[j + 1];
     for (let m = 0; m < chosen.length; m++) {
@@ -60,11 +58,12 @@ P.rasterise = function rasterise(c, st, chosen, channels, valid) {
 };
 
 // The grid as an image: alpha grows with the log of the count; colour is the mean colour rank
-// of the runs through the pixel (by metric), the mean of their sweeps' colours (by sweep), or
-// grey (the backdrop).
-P.paint = function paint(c, renderer, st, chosen, how, max_alpha) {
-  const channels = how === "group" ? st.group_rgb : how === "metric" ? [st.colour] : [];
-  const grid = P.rasterise(c, st, chosen, channels, how === "metric" ? st.colour : null);
+// of the runs through the pixel (a numeric colouring), the mean of their levels' colours
+// (by levels), or grey (the backdrop: `col` null).
+P.paint = function paint(c, renderer, st, chosen, col, max_alpha) {
+  const how = col === null ? "grey" : col.kind;
+  const channels = how === "levels" ? col.rgb : how === "rank" ? [col.code] : [];
+  const grid = P.rasterise(c, st, chosen, channels, how === "rank" ? col.code : null);
   const {count, rated, sums, W, H} = grid;
   let most = 0;
   for (let p = 0; p < count.length; p++) if (count[p] > most) most = count[p];
@@ -76,13 +75,13 @@ P.paint = function paint(c, renderer, st, chosen, how, max_alpha) {
     if (count[p] === 0) continue;
     const alpha = Math.round(max_alpha * (0.2 + 0.8 * Math.log1p(count[p]) * norm));
     let base = grey;
-    if (how === "metric") base = rated[p] > 0 ? packed[Math.round(sums[0][p] / rated[p])]
+    if (how === "rank") base = rated[p] > 0 ? packed[Math.round(sums[0][p] / rated[p])]
                                               : packed[0];
-    else if (how === "group") base = (Math.round(sums[2][p] / rated[p]) << 16)
+    else if (how === "levels") base = (Math.round(sums[2][p] / rated[p]) << 16)
       | (Math.round(sums[1][p] / rated[p]) << 8) | Math.round(sums[0][p] / rated[p]);
     img[p] = (base | (alpha << 24)) >>> 0;
   }
-  src.data = {image: [img], x: [0], y: [c.lod.y0], dw: [c.n_axes - 1],
+  src.data = {image: [img], x: [0], y: [c.lod.y0], dw: [st.pos.length - 1],
               dh: [c.lod.y1 - c.lod.y0]};
 };
 
@@ -90,7 +89,7 @@ P.make_backdrop = function make_backdrop(c, st) {  // every run in view in grey,
   if (st.backdrop) return;
   const all = [];
   for (let i = 0; i < st.n; i++) if (!st.scope || st.scope[i]) all.push(i);
-  P.paint(c, c.backdrop, st, all, "grey", 150);
+  P.paint(c, c.backdrop, st, all, null, 150);
   st.backdrop = true;
 };
 
@@ -99,30 +98,22 @@ P.make_backdrop = function make_backdrop(c, st) {  // every run in view in grey,
 P.draw = function draw(c, st) {
   const {chosen, level, active, filtered} = P.selection(c, st);
   const lod = c.lod, total = st.n, n = st.scope ? st.scope_n : st.n;  // n: the runs in view
-  const dense = chosen.length > lod.crisp_runs && c.n_axes > 1;
-  const colour = P.colour_of(c, st);
-  if (dense) P.paint(c, c.density, st, chosen, st.by_group ? "group" : "metric", 235);
+  const k = st.pos.length, dense = chosen.length > lod.crisp_runs && k > 1;
+  const col = P.colouring(c, st, chosen);
+  P.show_colouring(c, st, col);
+  if (dense) P.paint(c, c.density, st, chosen, col, 235);
   c.density.visible = dense;
   const shown = dense ? chosen.slice(0, lod.lod_lines) : chosen;
   const cols = {xs: [], ys: [], color: [], name: [], row: []};
-  c.tips.forEach((_, j) => { cols["t" + j] = []; });
-  if (c.groups.length) cols.group = [];
   const names = c.runs.data.name;
   for (let m = shown.length - 1; m >= 0; m--) {  // worst first: the best are drawn on top
     const i = shown[m], l = P.line(c, st, i);
-    cols.xs.push(l[0]); cols.ys.push(l[1]); cols.color.push(colour(i));
+    cols.xs.push(l[0]); cols.ys.push(l[1]); cols.color.push(col.of(i));
     cols.name.push(names[i]); cols.row.push(i);
-    c.tips.forEach((tip, j) => {
-      const p = st.pos[j][i];
-      cols["t" + j].push(tip.labels ? (p === lod.missing_y ? "missing"
-        : tip.labels[Math.round(p * (tip.labels.length - 1))] ?? tip.labels[0])
-        : P.fmt(st.values[j][i]));
-    });
-    if (c.groups.length) cols.group.push(c.groups[st.group[i]]);
   }
   c.crisp.data = cols;
-  P.unhover(c, st);  // the lines changed under the pointer
-  const behind = total > lod.crisp_runs && chosen.length < n && c.n_axes > 1;
+  P.unhover(c, st, true);  // the lines changed under the pointer
+  const behind = total > lod.crisp_runs && chosen.length < n && k > 1;
   if (behind) P.make_backdrop(c, st);
   c.backdrop.visible = behind;
   for (const r of c.plot.renderers)  // the grey lines of the unselected runs
@@ -134,8 +125,8 @@ P.draw = function draw(c, st) {
   else requestAnimationFrame(() => setTimeout(() => {
     if (st.token === token) c.table_filter.indices = rows;
   }, 0));
-  c.brushes.forEach((box, k) => {
-    const b = st.brush[k];
+  c.brushes.forEach((box, slot) => {
+    const b = slot < k ? st.brush[st.axes[slot]] : undefined;
     if (b === undefined) { box.visible = false; return; }
     box.bottom = b[0]; box.top = b[1]; box.visible = true;
   });
@@ -152,8 +143,8 @@ P.draw = function draw(c, st) {
   const which = chosen.length < n ? `the ${chosen.length.toLocaleString("en-US")} selected runs`
                                   : `all ${n.toLocaleString("en-US")} runs`;
   c.note.text = dense ? `Drawn: ${which} as a density (stronger where more runs pass; colour: `
-    + (st.by_group ? "the sweeps of the runs through each pixel, mixed by their share"
-                   : "the mean rank of the runs through each pixel")
+    + (col.kind === "levels" ? "the levels of the runs through each pixel, mixed by their share"
+                             : "the mean colour rank of the runs through each pixel")
     + `), and the best ${shown.length} as lines` + (chosen.length < n
       ? "; the other runs in grey behind." : ".") : "";
 };
@@ -162,23 +153,23 @@ P.draw = function draw(c, st) {
 // axis, the levels it holds on a categorical one.
 P.label_brushes = function label_brushes(c, st) {
   const x = [], y = [], text = [];
-  for (const k of Object.keys(st.brush).map(Number)) {
-    const b = st.brush[k], tip = c.tips[k];
-    if (tip.labels) {
-      const n = tip.labels.length, tol = st.tol || 0;
-      const held = tip.labels.filter((_, i) => {
-        const at = n === 1 ? 0.5 : i / (n - 1);
+  st.axes.forEach((j, slot) => {
+    const b = st.brush[j], a = c.axis_info[j];
+    if (b === undefined) return;
+    if (a.kind === "categorical") {
+      const n = a.labels.length, tol = st.tol || 0;
+      const held = a.labels.filter((_, i) => {
+        const spot = n === 1 ? 0.5 : i / (n - 1), at = st.inverted[j] ? 1 - spot : spot;
         return at >= b[0] - tol && at <= b[1] + tol;
       });
-      x.push(k - 0.09); y.push((Math.max(b[0], 0) + Math.min(b[1], 1)) / 2);
+      x.push(slot - 0.09); y.push((Math.max(b[0], 0) + Math.min(b[1], 1)) / 2);
       text.push(held.length === 0 ? "none" : held.length <= 2 ? held.join(", ")
                 : `${held[0]} … ${held[held.length - 1]}`);
-    } else if (tip.span) {
+    } else {
       for (const end of b) {
-        const t = tip.span[0] + Math.min(1, Math.max(0, end)) * (tip.span[1] - tip.span[0]);
-        x.push(k - 0.09); y.push(end); text.push(P.fmt(tip.log ? 10 ** t : t));
+        x.push(slot - 0.09); y.push(end); text.push(P.fmt(P.to_value(c, st, j, end)));
       }
     }
-  }
+  });
   c.brush_labels.data = {x, y, text};
 };

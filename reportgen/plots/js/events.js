@@ -23,35 +23,20 @@ P.init = function init(c) {
   }
   runs.data = data;
   c.table.change.emit();  // the table keeps its rows until told: show the decoded text
-  const more = c.compact.data, pos = [];
-  for (let j = 0; j < c.n_axes; j++) {
-    const raw = more["_p" + j], p = new Float32Array(n);
-    for (let i = 0; i < n; i++) p[i] = raw[i] === 0 ? lod.missing_y : (raw[i] - 1) / 65534;
-    pos.push(p);
-  }
   let width = 980, height = 400;  // the frame in pixels, from Bokeh's view when it is there
   const view = P.view_of(c.plot);
   if (view && view.frame) {
     const xs = view.frame.x_scale, ys = view.frame.y_scale;
-    width = Math.abs(xs.compute(c.n_axes - 1) - xs.compute(0));
+    width = Math.abs(xs.compute(c.shown - 1) - xs.compute(0));
     height = Math.abs(ys.compute(lod.y1) - ys.compute(lod.y0));
   }
-  const gap = Math.max(8, Math.round(width / Math.max(c.n_axes - 1, 1)));
-  const st = {n, pos, brush: {}, drag: null, by_group: c.groups.length > 0, view,
-              gap, rows: Math.max(50, Math.round(height)), colour: more._c,
+  const more = c.compact.data;
+  const st = {n, brush: {}, drag: null, view, width, scope: null, scope_n: n,
+              rows: Math.max(50, Math.round(height)),
               tol: 2 * (lod.y1 - lod.y0) / Math.max(height, 1),  // two pixels, in axis units
-              group: more._g, top: more._t,
-              values: c.tips.map((t) => t.field ? (data[t.field] ?? more[t.field]) : null)};
-  if (c.groups.length) {  // each run's sweep colour as R, G, B: the density averages them
-    st.group_rgb = [0, 8, 16].map((shift) => {
-      const channel = new Float32Array(n), of = c.group_colors.map((hex) =>
-        (parseInt(hex.slice(1), 16) >> (16 - shift)) & 0xff);
-      for (let i = 0; i < n; i++) channel[i] = of[st.group[i]];
-      return channel;
-    });
-  }
+              group: more._g, top: more._t};
   P.store()[runs.id] = st;
-  P.scope_to(c, st, null, n);  // every run in view: the grey lines behind a selection
+  P.init_axes(c, st, data);  // places the runs on the axes and the grey lines behind
   return st;
 };
 
@@ -64,19 +49,24 @@ P.view_of = function view_of(model) {  // Bokeh's view of a model, once the page
     (v) => v.model === model) : undefined;
 };
 
-P.apply_colour = function apply_colour(c, st) {  // the toggle's choice: by sweep or by metric
-  st.by_group = c.toggle.active === 0;
-  if (c.bar !== null) c.bar.visible = !st.by_group;
+// Which control an event comes from: a widget's change comes as cb_obj, a button's click
+// as an event whose origin is the button, a plot's event as its name.
+P.mode_of = function mode_of(c, cb_obj, cb_data) {
+  const who = cb_obj && cb_obj.origin ? cb_obj.origin : cb_obj;
+  const controls = {top: c.top, where: c.where, colour: c.colour, clear: c.clear,
+                    keep: c.keep, exclude: c.exclude, copy: c.copy, ids: c.ids, csv: c.csv,
+                    pick: c.axis_pick, left: c.axis_left, right: c.axis_right,
+                    invert: c.axis_invert, scale: c.axis_scale, hide: c.axis_hide,
+                    add: c.axis_add, reset: c.axis_reset};
+  for (const [mode, model] of Object.entries(controls)) if (model === who) return mode;
+  return (cb_data && cb_data.event_name) || cb_obj.event_name;
 };
 
 P.handle = function handle(c, cb_obj, cb_data) {
   const t_start = performance.now();
-  // a document event comes as cb_data (cb_obj is then the document), a model's as cb_obj
-  const mode = cb_obj === c.top ? "top" : (c.toggle !== null && cb_obj === c.toggle) ? "colour"
-    : cb_obj === c.where ? "where" : cb_obj.origin === c.keep ? "keep"
-    : cb_obj.origin === c.exclude ? "exclude" : cb_obj.origin === c.copy ? "copy"
-    : (cb_data && cb_data.event_name) || cb_obj.event_name;
+  const mode = P.mode_of(c, cb_obj, cb_data);
   const st = P.store()[c.runs.id] ?? P.init(c);
+  if (st.quiet) return;  // the page's own change of a control
   if (mode === "document_ready") {
     st.c = c;
     P.restore_view(c, st);
@@ -89,18 +79,26 @@ P.handle = function handle(c, cb_obj, cb_data) {
     st.ready = true;
     st.last = {mode, start: t_start, end: performance.now()};  // ms since the page began
     // the grey backdrop of a large sweep, ready before the first brush
-    if (st.n > c.lod.crisp_runs && c.n_axes > 1)
+    if (st.n > c.lod.crisp_runs && st.pos.length > 1)
       setTimeout(() => P.make_backdrop(c, st), 400);  // after the first paint, not before it
     return;
   }
   if (mode === "doubletap") {
-    const k = P.nearest_axis(c, cb_obj.x);
-    if (k === null) st.brush = {}; else delete st.brush[k];
-  } else if (mode === "copy") {
-    P.copy_names(c, st);
+    const k = P.nearest_axis(st, cb_obj.x);
+    if (k === null) st.brush = {}; else delete st.brush[st.axes[k]];
+  } else if (mode === "copy" || mode === "ids") {
+    P.copy_names(c, st, mode);
     return;
-  } else if (mode === "button_click" || mode === "keep" || mode === "exclude") {
-    if (mode === "button_click") P.scope_to(c, st, null, st.n);  // every run back in view
+  } else if (mode === "csv") {
+    P.download_csv(c, st);
+    return;
+  } else if (mode === "pick") {
+    P.axis_toolbar(c, st);
+    return;
+  } else if (["left", "right", "invert", "scale", "hide", "add", "reset"].includes(mode)) {
+    if (!P.axis_action(c, st, mode)) { P.axis_toolbar(c, st); return; }
+  } else if (mode === "clear" || mode === "keep" || mode === "exclude") {
+    if (mode === "clear") P.scope_to(c, st, null, st.n);  // every run back in view
     else P.set_scope(c, st, mode === "keep");
     st.brush = {};
     let pending = false;  // a widget's change draws
@@ -109,10 +107,9 @@ P.handle = function handle(c, cb_obj, cb_data) {
     if (pending) return;
   } else if (mode === "where") {
     P.set_where(c, st);
-  } else if (mode === "colour") {
-    P.apply_colour(c, st);
   }
   P.draw(c, st);
+  if (mode === "where") P.show_found(c, st);
   P.log(st, mode, t_start);
   if (st.ready) P.save_view();
 };
@@ -125,6 +122,8 @@ P.log = function log(st, mode, start) {  // for benchmarks/scale.py
 // Brushing from the pointer: Bokeh's pan gesture waits for movement and gives way to its
 // press gesture after 300 ms, so a hand that rests before dragging made no brush; pointer
 // events start at the press. Vertical touch drags brush (horizontal ones still scroll).
+// A press on an axis's title drags the axis to another place; a click on it picks it in
+// the axis toolbar.
 P.attach = function attach(c, st) {
   const view = st.view, el = view && view.canvas_view ? view.canvas_view.events_el : null;
   if (el === null) return;
@@ -134,27 +133,41 @@ P.attach = function attach(c, st) {
     return [view.frame.x_scale.invert(ev.clientX - r.left),
             view.frame.y_scale.invert(ev.clientY - r.top)];
   };
+  const on_title = (y) => y > c.plot.y_range.end;  // above the frame: the axes' titles
   el.addEventListener("pointerdown", (ev) => {
     if (ev.button !== 0) return;
-    const [x, y] = at(ev), k = P.nearest_axis(c, x);
+    const [x, y] = at(ev), k = P.nearest_axis(st, x, on_title(y) ? 0.5 : 0.4);
     // a click (no drag) on a line selects its row in the run table, beside one clears it
     st.pressed = {line: P.nearest_line(c, st, x, y), x: ev.clientX, y: ev.clientY};
     if (k === null) return;
     ev.preventDefault();
     el.setPointerCapture(ev.pointerId);
     P.unhover(c, st);
-    st.drag = P.grab(st, k, y);
+    st.drag = on_title(y) ? {k, mode: "axis", column: st.axes[k]} : P.grab(st, st.axes[k], y);
   });
   el.addEventListener("pointermove", (ev) => {
+    const [x, y] = at(ev);
     if (st.drag === null) {
-      const [x, y] = at(ev);
+      el.style.cursor = on_title(y) && P.nearest_axis(st, x, 0.5) !== null ? "grab" : "";
       P.hover(c, st, x, y, ev.clientX, ev.clientY);
       return;
     }
     const t = performance.now();
-    P.move_brush(st, at(ev)[1]);
-    const k = st.drag.k, box = c.brushes[k], b = st.brush[k];
+    if (st.drag.mode === "axis") {  // the axis follows the pointer from place to place
+      const to = Math.max(0, Math.min(st.axes.length - 1, Math.round(x)));
+      const from = st.axes.indexOf(st.drag.column);
+      if (to === from) return;
+      P.move_axis(st, from, to);
+      st.drag.moved = true;
+      P.place(c, st);
+      P.draw(c, st);
+      P.log(st, "reorder", t);
+      return;
+    }
+    P.move_brush(st, y);
+    const j = st.drag.k, b = st.brush[j];
     if (!c.lod.live) {  // large sweeps: the box follows, the selection waits for the release
+      const box = c.brushes[st.axes.indexOf(j)];
       box.bottom = b[0]; box.top = b[1]; box.visible = true;
       P.label_brushes(c, st);
       return;
@@ -163,15 +176,19 @@ P.attach = function attach(c, st) {
     P.log(st, "pan", t);
   });
   const release = (ev) => {
-    const p = st.pressed;
+    const p = st.pressed, d = st.drag;
     const clicked = p && Math.abs(ev.clientX - p.x) + Math.abs(ev.clientY - p.y) < 4;
     st.pressed = null;
-    if (clicked && (st.drag === null || st.drag.mode === "new"))
-      P.select_row(c, st, p.line);
-    if (st.drag === null) return;
-    const t = performance.now(), k = st.drag.k, b = st.brush[k];
-    if (st.drag.mode === "new" && (b === undefined || b[1] - b[0] < 0.01)) delete st.brush[k];
+    if (clicked && (d === null || d.mode === "new")) P.select_row(c, st, p.line);
+    if (d === null) return;
     st.drag = null;
+    if (d.mode === "axis") {
+      if (!d.moved) c.axis_pick.value = c.axis_info[d.column].name;  // picked in the toolbar
+      else P.save_view();
+      return;
+    }
+    const t = performance.now(), b = st.brush[d.k];
+    if (d.mode === "new" && (b === undefined || b[1] - b[0] < 0.01)) delete st.brush[d.k];
     P.draw(c, st);
     P.log(st, "panend", t);
     P.save_view();
@@ -193,8 +210,8 @@ P.tab_leaves_table = function tab_leaves_table(c) {
   }, true);
 };
 
-// What a press at height y on axis k takes hold of: an edge of its brush (resize), the
-// brush itself (move), or nothing yet (a new brush from y).
+// What a press at height y on column k's axis takes hold of: an edge of its brush
+// (resize), the brush itself (move), or nothing yet (a new brush from y).
 P.grab = function grab(st, k, y) {
   const b = st.brush[k], edge = 2 * (st.tol || 0.005);
   if (b !== undefined && b[1] - b[0] > 4 * edge) {

@@ -17,3 +17,9 @@ P.rgba = function rgba(hex, alpha) {  // little-endian RGBA packed into one uint
   const c = parseInt(hex.slice(1), 16);
   return ((alpha << 24) | ((c & 0xff) << 16) | (c & 0xff00) | ((c >> 16) & 0xff)) >>> 0;
 };
+
+P.unescape = function unescape(text) {  // a column title as written (the table's is HTML)
+  const el = document.createElement("textarea");
+  el.innerHTML = String(text);
+  return el.value;
+};

@@ -4,7 +4,7 @@
 // users' own. A click on a line selects its row in the run table (scrolled into view);
 // hovering a table row draws its run's line thick, even a run the plot draws as density.
 P.nearest_line = function nearest_line(c, st, x, y) {
-  const ys = c.crisp.data.ys, k = c.n_axes;
+  const ys = c.crisp.data.ys, k = st.pos.length;
   if (!ys || ys.length === 0 || x < -0.1 || x > k - 0.9) return -1;
   const j = Math.max(0, Math.min(k - 2, Math.floor(x)));
   const t = k > 1 ? Math.min(1, Math.max(0, x - j)) : 0;
@@ -24,9 +24,9 @@ P.hover = function hover(c, st, x, y, cx, cy) {
   if (st.hovered !== m) {
     st.hovered = m;
     P.highlight(c, [d.xs[m], d.ys[m]]);
-    const rows = [["run", d.name[m]]];
-    if (d.group) rows.push(["sweep", d.group[m]]);
-    c.axis_names.forEach((name, j) => rows.push([name, d["t" + j][m]]));
+    const i = d.row[m], rows = [["run", d.name[m]]];
+    if (c.groups.length) rows.push(["sweep", c.groups[st.group[i]]]);
+    for (const j of st.axes) rows.push([c.axis_info[j].name, P.value_text(c, st, j, i)]);
     tip.replaceChildren(...rows.map(([what, value]) => {
       const row = document.createElement("div"), key = document.createElement("b");
       key.textContent = what + " ";
@@ -40,8 +40,14 @@ P.hover = function hover(c, st, x, y, cx, cy) {
   tip.style.display = "block";
 };
 
-P.unhover = function unhover(c, st) {
-  if (st.hovered === undefined || st.hovered < 0) return;
+P.value_text = function value_text(c, st, j, i) {  // run i's value of column j, as text
+  const a = c.axis_info[j], v = st.raw[j][i];
+  if (a.kind === "categorical") return v === 0 ? "missing" : a.labels[v - 1];
+  return P.fmt(typeof v === "number" ? v : NaN);
+};
+
+P.unhover = function unhover(c, st, all) {  // `all`: a table row's or a found run's too
+  if (st.hovered === undefined || st.hovered === -1 || (st.hovered === -2 && !all)) return;
   st.hovered = -1;
   P.highlight(c, null);
   if (st.tip) st.tip.style.display = "none";
@@ -84,4 +90,14 @@ P.link_table = function link_table(c, st) {
 
 P.select_row = function select_row(c, st, m) {  // m: a drawn line, or -1 for none
   c.runs.selected.indices = m < 0 ? [] : [c.crisp.data.row[m]];
+};
+
+// A filter that finds exactly one run (its name typed in the box): its line drawn thick,
+// even when the plot draws the selection as a density, and its row selected in the table.
+P.show_found = function show_found(c, st) {
+  const {chosen} = P.selection(c, st);
+  if (!st.where || chosen.length !== 1) return;
+  st.hovered = -2;
+  P.highlight(c, P.line(c, st, chosen[0]));
+  c.runs.selected.indices = [chosen[0]];
 };

@@ -17,7 +17,7 @@ P.scope_to = function scope_to(c, st, scope, n) {  // scope null: every run
   st.scope = scope;
   st.scope_n = scope ? n : st.n;
   st.backdrop = false;  // the grey runs behind a selection are the runs in view
-  if (st.n <= c.lod.crisp_runs || c.n_axes < 2) {
+  if (st.n <= c.lod.crisp_runs || st.pos.length < 2) {
     const xs = [], ys = [];
     for (let i = 0; i < st.n; i++) {
       if (scope && !scope[i]) continue;
@@ -28,12 +28,15 @@ P.scope_to = function scope_to(c, st, scope, n) {  // scope null: every run
   }
 };
 
-P.copy_names = function copy_names(c, st) {
+// The selected runs' names, or (`what` "ids") their run ids, one a line, to the clipboard.
+P.copy_names = function copy_names(c, st, what) {
   const {chosen} = P.selection(c, st), names = c.runs.data.name;
-  const text = chosen.map((i) => names[i]).join("\n") + "\n";
+  const ids = what === "ids" ? c.compact.data.run_id ?? names : names;
+  const text = chosen.map((i) => ids[i]).join("\n") + "\n";
+  const button = what === "ids" ? c.ids : c.copy, label = button.label;
   const said = (how) => {
-    c.copy.label = `${how} ${chosen.length.toLocaleString("en-US")} name(s)`;
-    setTimeout(() => { c.copy.label = "Copy run names"; }, 2500);
+    button.label = `${how} ${chosen.length.toLocaleString("en-US")} ${what === "ids" ? "id" : "name"}(s)`;
+    setTimeout(() => { button.label = label; }, 2500);
   };
   const by_hand = () => {  // without clipboard access: the old way
     const area = document.createElement("textarea");
@@ -47,4 +50,37 @@ P.copy_names = function copy_names(c, st) {
   if (navigator.clipboard && window.isSecureContext)
     navigator.clipboard.writeText(text).then(() => said("Copied"), by_hand);
   else by_hand();
+};
+
+// The selected runs as CSV, in table order: run id (when the ids are not the names), then
+// the run table's columns, each value as recorded (numbers to the last digit the report
+// holds, times in ISO 8601 UTC, missing values empty).
+P.selection_csv = function selection_csv(c, st) {
+  const {chosen} = P.selection(c, st), data = c.runs.data;
+  const columns = c.table.columns.map((t) => ({field: t.field, title: P.unescape(t.title),
+    time: t.formatter && t.formatter.type === "DateFormatter"}));
+  if (c.compact.data.run_id) columns.unshift({field: "run_id", title: "run_id", time: false});
+  const cell = (v, time) => {
+    if (v === null || v === undefined || (typeof v === "number" && Number.isNaN(v))) return "";
+    if (time) return new Date(v).toISOString().replace(".000Z", "Z");
+    const text = typeof v === "number" ? (Number.isFinite(v) ? String(v) : v > 0 ? "inf" : "-inf")
+                                       : String(v);
+    return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = [columns.map((col) => cell(col.title, false)).join(",")];
+  for (const i of chosen)
+    lines.push(columns.map((col) => cell((data[col.field] ?? c.compact.data[col.field])[i],
+                                         col.time)).join(","));
+  return lines.join("\r\n") + "\r\n";
+};
+
+P.download_csv = function download_csv(c, st) {
+  const blob = new Blob([P.selection_csv(c, st)], {type: "text/csv;charset=utf-8"});
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = `${c.plot.tags[0] || "runs"}-selection.csv`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 };

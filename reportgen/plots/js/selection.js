@@ -6,22 +6,24 @@ P.selection = function selection(c, st) {
   const where = st.where || null, scope = st.scope || null, top = st.top;
   // a brush's ends come from pixels: a press on a tick lands a hair off the level's value
   // (1.6e-8 instead of 0), so ends within a couple of pixels of a run still hold it
-  const tol = st.tol || 0;
+  const tol = st.tol || 0, lows = active.map((j) => st.brush[j][0] - tol);
+  const highs = active.map((j) => st.brush[j][1] + tol), places = active.map((j) => st.cols[j]);
   const out = [];
   for (let i = 0; i < st.n; i++) {
     let ok = (level === 0 || (top[i] > 0 && top[i] <= level))
       && (where === null || where[i] === 1) && (scope === null || scope[i] === 1);
     for (let a = 0; ok && a < active.length; a++) {
-      const b = st.brush[active[a]], y = st.pos[active[a]][i];
-      ok = y >= b[0] - tol && y <= b[1] + tol;
+      const y = places[a][i];
+      ok = y >= lows[a] && y <= highs[a];
     }
     if (ok) out.push(i);
   }
   return {chosen: out, level, active: active.length, filtered: where !== null};
 };
 
-// The axis under a pointer's x (in axis units), or null between axes.
-P.nearest_axis = function nearest_axis(c, x) {
+// The place of the drawn axis under a pointer's x (in axis units), or null between axes
+// (farther than `reach`).
+P.nearest_axis = function nearest_axis(st, x, reach = 0.4) {
   const k = Math.round(x);
-  return k >= 0 && k < c.n_axes && Math.abs(x - k) < 0.4 ? k : null;
+  return k >= 0 && k < st.pos.length && Math.abs(x - k) < reach ? k : null;
 };

@@ -1,18 +1,21 @@
 // A typed filter, in --where's grammar: clauses joined by `and`, each FIELD OP VALUE with OP
-// one of < <= > >= == != =; FIELD a column of the run table (in backquotes when it has
-// spaces); VALUE a number, a quoted string or a bare word. Missing values never match. The
-// runs it keeps are selected together with the brushes and the top-k choice.
+// one of < <= > >= == != = (and ~, "contains", for text); FIELD a column of the run table
+// (in backquotes when it has spaces); VALUE a number, a quoted string or a bare word.
+// Missing values never match. Text without any operator finds runs by name (`name ~ text`):
+// any run, also in a sweep too large to draw every line. The runs it keeps are selected
+// together with the brushes and the top-k choice.
 P.parse_where = function parse_where(text) {
-  const clause = /^\s*(?:`([^`]+)`|([^\s<>=!]+))\s*(<=|>=|==|!=|<|>|=)\s*(?:"([^"]*)"|'([^']*)'|(\S+))\s*$/;
+  if (!/[<>=!~]/.test(text)) return [{field: "name", op: "~", value: text.trim()}];
+  const clause = /^\s*(?:`([^`]+)`|([^\s<>=!~]+))\s*(<=|>=|==|!=|<|>|=|~)\s*(?:"([^"]*)"|'([^']*)'|(\S+))\s*$/;
   return text.trim().split(/\s+and\s+/i).map((part) => {
     const m = clause.exec(part);
     if (m === null) throw new Error(`cannot read "${part.trim()}": write FIELD OP VALUE joined `
                                     + "by and, e.g. val_loss < 0.5 and optimizer == adam");
     const field = m[1] ?? m[2], op = m[3] === "=" ? "==" : m[3];
     let value = m[4] ?? m[5] ?? m[6];
-    if (m[6] !== undefined && m[6].trim() !== "" && Number.isFinite(Number(m[6])))
+    if (m[6] !== undefined && m[6].trim() !== "" && Number.isFinite(Number(m[6])) && op !== "~")
       value = Number(m[6]);
-    if (typeof value === "string" && !["==", "!="].includes(op))
+    if (typeof value === "string" && !["==", "!=", "~"].includes(op))
       throw new Error(`"${part.trim()}" compares text with ${op}: use == or != for text`);
     return {field, op, value};
   });
@@ -32,6 +35,8 @@ P.where_mask = function where_mask(c, st, clauses) {
     // a float32 column holds each value rounded to float32: compare with the threshold so
     // rounded, or `loss <= 0.3` would miss a run whose loss is 0.3
     const v = typeof value === "number" && f32 ? Math.fround(value) : value;
+    if (op === "~" && !Array.isArray(column))
+      throw new Error(`"${field} ~ ${value}": ~ (contains) is for text columns`);
     for (let i = 0; i < st.n; i++) {
       if (!mask[i]) continue;
       const x = column[i];
@@ -41,7 +46,8 @@ P.where_mask = function where_mask(c, st, clauses) {
         const y = typeof x === "number" ? x : Number(x);
         hit = Number.isFinite(y) && (op === "<" ? y < v : op === "<=" ? y <= v : op === ">" ? y > v
           : op === ">=" ? y >= v : op === "==" ? y === v : y !== v);
-      } else hit = op === "==" ? String(x) === v : String(x) !== v;
+      } else if (op === "~") hit = String(x).toLowerCase().includes(v.toLowerCase());
+      else hit = op === "==" ? String(x) === v : String(x) !== v;
       if (!hit) mask[i] = 0;
     }
   }
