@@ -274,6 +274,7 @@ def large_sweep(tmp_path_factory):
     rng = np.random.default_rng(5)
     n = 6000
     frame = pd.DataFrame({"Name": [f"run-{i:05d}" for i in range(n)],
+                          "ID": [f"id{i * 7919 % 100003:05x}" for i in range(n)],
                           "State": rng.choice(["finished"] * 9 + ["crashed"], n),
                           "lr": 10 ** rng.uniform(-5, -1, n), "dropout": rng.uniform(0, 0.5, n),
                           "opt": rng.choice(["adam", "sgd"], n)})
@@ -911,4 +912,246 @@ def test_a_line_and_its_table_row_are_linked(open_page, demo_html):
     want = page.evaluate("""(key) => { const st = Object.values(window.__reportgen).find(s =>
         s.c && s.c.plot.tags[0] === key); return st.pos.map(p => p[3]); }""", RANDOM)
     assert len(line) == 1 and [round(v, 5) for v in line[0]] == [round(v, 5) for v in want]
+    assert problems == []
+
+
+# the page's own record of one plot's axes: drawn names in order, titles, each axis's places
+AXES = """(key) => { const st = Object.values(window.__reportgen).find(s =>
+    s.c && s.c.plot.tags[0] === key);
+  const axis = st.c.plot.above[0];
+  return {names: st.axes.map(j => st.c.axis_info[j].name),
+          titles: st.axes.map((_, slot) => axis.major_label_overrides.get(slot)),
+          ticks: axis.ticker.ticks.length,
+          pos: st.pos.map(p => Array.from(p)),
+          values: Object.fromEntries(st.c.axis_info.map((a, j) => [a.name,
+            a.kind === 'categorical' ? null : Array.from(st.raw[j], v => v ?? NaN)]))}; }"""
+
+
+def control(page, key, name):
+    """A Playwright locator for the input, select or button of the model `name` of section
+    `key`: the test clicks, types and picks with the mouse and keyboard, as a person does."""
+    page.evaluate("""([key, name]) => { const v = [...Bokeh.index.all_views()].find(v =>
+        v.model.name === name && v.model.tags[0] === key);
+      v.shadow_el.querySelector('select, input, button')
+        .setAttribute('data-test', key + ':' + name); }""", [key, name])
+    return page.locator(f'[data-test="{key}:{name}"]')
+
+
+def title_point(plot, slot):
+    """Page pixel of the title of the axis drawn at `slot` (above the frame)."""
+    frame_top = plot["y1"] - (plot["y0"] - plot["y1"]) * 0.06
+    return (plot["left"] + plot["x0"] + slot * (plot["x1"] - plot["x0"]),
+            plot["top"] + frame_top - 12)
+
+
+def test_axes_are_reordered_by_dragging_a_title_and_picked_by_clicking_one(open_page,
+                                                                           demo_html):
+    page, problems = open_page(demo_html)
+    plot = bring(page, RANDOM)
+    before = page.evaluate(AXES, RANDOM)
+    slot = before["names"].index("optimizer")
+    assert slot >= 2
+    drag(page, title_point(plot, slot), title_point(plot, 0), steps=12)
+    after = page.evaluate(AXES, RANDOM)
+    assert after["names"][0] == "optimizer" and after["titles"][0] == "optimizer"
+    assert sorted(after["names"]) == sorted(before["names"])
+    assert after["pos"][0] == before["pos"][slot]  # the runs' places go with their axis
+    assert "optimizer" in page.evaluate("() => location.hash")
+
+    page.mouse.click(*title_point(plot, 1))  # a click on a title picks its axis
+    page.wait_for_timeout(150)
+    assert control(page, RANDOM, "axis-select").input_value() == after["names"][1]
+    assert problems == []
+
+
+def test_axes_are_inverted_rescaled_added_hidden_and_reset_from_the_toolbar(open_page,
+                                                                            demo_html):
+    import numpy as np
+
+    page, problems = open_page(demo_html)
+    bring(page, RANDOM)
+    before = page.evaluate(AXES, RANDOM)
+    pick = control(page, RANDOM, "axis-select")
+    scale = control(page, RANDOM, "axis-scale")
+
+    pick.select_option("dropout")
+    control(page, RANDOM, "axis-invert").click()
+    page.wait_for_timeout(150)
+    now = page.evaluate(AXES, RANDOM)
+    j = now["names"].index("dropout")
+    was, inv = np.array(before["pos"][j]), np.array(now["pos"][j])
+    present = was > -0.05
+    assert np.allclose(inv[present], 1 - was[present], atol=1e-6)
+    assert now["titles"][j] == "dropout (inverted)"
+
+    pick.select_option("val_loss")
+    page.wait_for_timeout(100)
+    assert scale.input_value() == "linear"
+    scale.select_option("rank")
+    page.wait_for_timeout(150)
+    now = page.evaluate(AXES, RANDOM)
+    k = now["names"].index("val_loss")
+    loss, ranked = np.array(now["values"]["val_loss"]), np.array(now["pos"][k])
+    ok = np.isfinite(loss)
+    m = int(ok.sum())
+    # evenly spaced, lowest loss at the bottom: the good runs are not squeezed together
+    assert np.allclose(np.sort(ranked[ok]), np.arange(m) / (m - 1), atol=1e-6)
+    assert np.array_equal(np.argsort(ranked[ok], kind="stable"),
+                          np.argsort(loss[ok], kind="stable"))
+    assert now["titles"][k] == "val_loss ↓ (rank)"
+    scale.select_option("log")
+    page.wait_for_timeout(150)
+    logged = np.array(page.evaluate(AXES, RANDOM)["pos"][k])
+    lo, hi = np.log10(loss[ok].min()), np.log10(loss[ok].max())
+    assert np.allclose(logged[ok], (np.log10(loss[ok]) - lo) / (hi - lo), atol=1e-5)
+
+    add = control(page, RANDOM, "axis-add")
+    assert "val_acc" in add.evaluate("s => [...s.options].map(o => o.value)")
+    add.select_option("val_acc")  # a metric not drawn as the report opens
+    page.wait_for_timeout(150)
+    now = page.evaluate(AXES, RANDOM)
+    assert now["names"][-1] == "val_acc" and pick.input_value() == "val_acc"
+    assert now["ticks"] == len(before["names"]) + 1
+    control(page, RANDOM, "axis-hide").click()
+    page.wait_for_timeout(150)
+    assert "val_acc" not in page.evaluate(AXES, RANDOM)["names"]
+
+    link = page.evaluate("() => location.href")
+    again, _ = open_page(link)  # the view travels: order, scales and directions
+    assert again.evaluate(AXES, RANDOM)["titles"] == page.evaluate(AXES, RANDOM)["titles"]
+
+    control(page, RANDOM, "axis-reset").click()
+    page.wait_for_timeout(150)
+    reset = page.evaluate(AXES, RANDOM)
+    assert reset["titles"] == before["titles"] and reset["pos"] == before["pos"]
+    assert problems == []
+
+
+def test_a_brush_keeps_its_runs_when_its_axis_moves_flips_or_changes_scale(open_page,
+                                                                           demo_html):
+    counts = _runs_of("optimizer")
+    page, problems = open_page(demo_html)
+    plot = bring(page, RANDOM)
+    j = page.evaluate(AXIS_NAMES, RANDOM)["optimizer"]
+    drag(page, point(plot, j, 0.4), point(plot, j, 0.6))  # sgd
+    assert _selected(page) == counts["sgd"]
+    control(page, RANDOM, "axis-select").select_option("optimizer")
+    for button in ("axis-left", "axis-invert", "axis-right", "axis-invert"):
+        control(page, RANDOM, button).click()
+        page.wait_for_timeout(120)
+        assert _selected(page) == counts["sgd"], button
+    boxes = page.evaluate("""(key) => [...Bokeh.documents[0].all_models].filter(m =>
+        m.type === 'BoxAnnotation' && m.visible && m.name !== 'missing-band')
+        .map(m => (m.left + m.right) / 2)""", RANDOM)
+    assert boxes == [j]  # back at its place, its brush with it
+
+    k = page.evaluate(AXIS_NAMES, RANDOM)["val_loss"]
+    plot = bring(page, RANDOM)  # the clicks may have scrolled the page
+    drag(page, point(plot, k, 0.75), point(plot, k, 0.95))  # the better runs
+    chosen = _selected(page)
+    assert 0 < chosen < counts["sgd"]
+    control(page, RANDOM, "axis-select").select_option("val_loss")
+    for scale in ("rank", "log", "linear"):
+        control(page, RANDOM, "axis-scale").select_option(scale)
+        page.wait_for_timeout(120)
+        assert _selected(page) == chosen, scale
+    assert problems == []
+
+
+def test_lines_are_coloured_by_any_column_and_a_selection_spreads_over_the_palette(
+        open_page, demo_html):
+    page, problems = open_page(demo_html)
+    bring(page, RANDOM)
+    colours = """(key) => [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'crisp-lines' && m.tags[0] === key).data.color"""
+    bar = """(key) => { const b = [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'colour-bar' && m.document && m.ticker &&
+        [...Bokeh.index.all_views()].some(v => v.model.tags && v.model.tags[0] === key
+          && v.model.right && v.model.right.includes(m)));
+      return {visible: b.visible, title: b.title,
+              labels: [...b.major_label_overrides.entries()]}; }"""
+    legend = """(key) => [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'colour-legend' && m.tags[0] === key).text"""
+    assert len(set(page.evaluate(colours, RANDOM))) > 60  # every run its own shade
+    control(page, RANDOM, "colour-select").select_option("optimizer")  # by its label
+    page.wait_for_timeout(150)
+    assert len(set(page.evaluate(colours, RANDOM))) == 3
+    assert all(level in page.evaluate(legend, RANDOM) for level in ("adam", "sgd", "rmsprop"))
+    assert page.evaluate(bar, RANDOM)["visible"] is False
+
+    control(page, RANDOM, "colour-select").select_option("val_loss (best bright)")
+    control(page, RANDOM, "top-select").select_option("top 10% by val_loss")
+    page.wait_for_timeout(150)
+    top = page.evaluate(colours, RANDOM)
+    assert len(top) == 12 and len(set(top)) >= 10  # not one shade of yellow
+    palette = page.evaluate("""(key) => Object.values(window.__reportgen).find(s =>
+        s.c && s.c.plot.tags[0] === key).c.palette""", RANDOM)
+    assert palette[1] in top and palette[255] in top  # the whole palette, darkest to brightest
+    shown = page.evaluate(bar, RANDOM)
+    assert shown["visible"] and "within the selection" in shown["title"]
+    best = page.evaluate("""(key) => { const r = [...Bokeh.documents[0].all_models].find(m =>
+        m.name === 'runs' && m.tags[0] === key); return r.data.val_loss[0]; }""", RANDOM)
+    fmt = page.evaluate("(v) => window.reportgen_parallel.fmt(v)", best)
+    assert dict(shown["labels"])[1] == fmt  # the best run at the bar's bright end
+    assert page.evaluate(legend, RANDOM) == ""
+    assert problems == []
+
+
+def test_the_selection_downloads_as_csv_with_every_value_exact(open_page, demo_html):
+    import csv
+
+    from reportgen.config import ReportConfig
+    from reportgen.resolve import resolve
+    from reportgen.sources import load_source
+
+    runs = resolve(load_source("demo:random")[0], ReportConfig()).runs.set_index("name")
+    page, problems = open_page(demo_html)
+    plot = bring(page, RANDOM)
+    j = page.evaluate(AXIS_NAMES, RANDOM)["optimizer"]
+    drag(page, point(plot, j, 0.4), point(plot, j, 0.6))  # sgd
+    with page.expect_download() as download:
+        control(page, RANDOM, "csv-button").click()
+    path = download.value.path()
+    rows = list(csv.DictReader(open(path, encoding="utf-8", newline="")))
+    assert download.value.suggested_filename == f"{RANDOM}-selection.csv"
+    assert len(rows) == _selected(page) == int((runs["optimizer"] == "sgd").sum())
+    for row in rows:
+        run = runs.loc[row["run"]]
+        assert row["optimizer"] == "sgd"
+        for column in ("learning_rate", "dropout", "weight_decay", "val_loss", "val_acc"):
+            want = float(run[column])
+            assert (row[column] == "") if want != want else float(row[column]) == want, \
+                (row["run"], column)
+        assert row["created (UTC)"] == run["created_at"].strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert problems == []
+
+
+def test_any_run_of_a_large_sweep_is_found_by_its_name_and_its_ids_copied(open_page,
+                                                                          large_sweep):
+    path, sweep = large_sweep
+    page, problems = open_page(path)
+    key = page.evaluate("() => Object.values(window.__reportgen)[0].c.plot.tags[0]")
+    worst = page.evaluate("""() => { const st = Object.values(window.__reportgen)[0];
+        return st.c.runs.data.name[st.n - 1]; }""")  # never drawn as a line at first
+    where = control(page, key, "where-input")
+    where.fill(worst)
+    where.press("Enter")
+    page.wait_for_timeout(300)
+    state = page.evaluate(STATE)
+    assert state["counts"][key].startswith("<b>1</b> of 6,000 runs selected (filtered)")
+    found = page.evaluate("""() => { const st = Object.values(window.__reportgen)[0];
+        return {hover: st.c.hovered.data.xs.length, row: st.c.runs.selected.indices,
+                n: st.n}; }""")
+    assert found["hover"] == 1 and found["row"] == [found["n"] - 1]
+
+    page.evaluate("""() => { window.__copied = null; navigator.clipboard.writeText =
+        (t) => { window.__copied = t; return Promise.resolve(); }; }""")
+    where.fill("opt == sgd")
+    where.press("Enter")
+    page.wait_for_timeout(300)
+    control(page, key, "ids-button").click()
+    page.wait_for_timeout(200)
+    ids = page.evaluate("() => window.__copied").split()
+    want = set(sweep.runs.loc[sweep.runs["opt"] == "sgd", "run_id"])
+    assert len(ids) == len(want) and set(ids) == want and not set(ids) & set(sweep.runs["name"])
     assert problems == []
