@@ -469,20 +469,44 @@ def test_printed_to_pdf_the_report_has_readable_pages(open_page, demo_html, tmp_
     assert problems == []
 
 
-def test_the_page_follows_a_dark_system_setting_and_keeps_figures_light(browser, demo_html):
+def test_the_page_follows_a_dark_system_setting_and_its_figures_turn_dark(browser, demo_html):
+    """No white blocks on a dark page: figures, widgets and the run table turn dark with it,
+    and back to light when the setting changes."""
+    from PIL import Image
+
     context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(demo_html.as_uri())
     page.wait_for_function(READY)
-    colours = page.evaluate("""() => ({
-        body: getComputedStyle(document.body).backgroundColor,
-        text: getComputedStyle(document.body).color,
-        plot: getComputedStyle(document.querySelector('.plot')).backgroundColor})""")
+    page.wait_for_timeout(300)
+    rgb = lambda text: [int(v) for v in re.findall(r"\d+", text)[:3]]  # noqa: E731
+    colours = page.evaluate("""(key) => {
+        const view = (name) => [...Bokeh.index.all_views()].find(v => v.model.name === name
+          && v.model.tags[0] === key);
+        const cell = view('run-table').shadow_el.querySelector('.slick-cell');
+        return {body: getComputedStyle(document.body).backgroundColor,
+                text: getComputedStyle(document.body).color,
+                plot: getComputedStyle(document.querySelector('.plot')).backgroundColor,
+                select: getComputedStyle(view('top-select').shadow_el.querySelector('select'))
+                  .backgroundColor,
+                cell: getComputedStyle(cell).backgroundColor,
+                figure: view('parallel-coordinates').model.background_fill_color}; }""",
+                            RANDOM)
+    plot = bring(page, RANDOM)
+    shot = Image.open(io.BytesIO(page.screenshot(clip={
+        "x": plot["left"] + 10, "y": plot["top"] + 10, "width": 600, "height": 300})))
+    grey = sorted(shot.convert("L").tobytes())
+    assert max(rgb(colours["body"])) < 60 and min(rgb(colours["text"])) > 180
+    for part in ("plot", "select", "cell"):
+        assert max(rgb(colours[part])) < 60, (part, colours[part])
+    assert grey[len(grey) // 2] < 60  # the figure's canvas: dark, lines on it
+    page.emulate_media(color_scheme="light")
+    page.wait_for_timeout(200)
+    light = page.evaluate("""(key) => [...Bokeh.index.all_views()].find(v =>
+        v.model.name === 'parallel-coordinates' && v.model.tags[0] === key)
+        .model.background_fill_color""", RANDOM)
     context.close()
-    dark = [int(v) for v in re.findall(r"\d+", colours["body"])[:3]]
-    light = [int(v) for v in re.findall(r"\d+", colours["text"])[:3]]
-    assert max(dark) < 60 and min(light) > 180
-    assert colours["plot"] == "rgb(255, 255, 255)"
+    assert colours["figure"] != "#ffffff" and light == "#ffffff"
 
 
 def test_numbers_read_the_same_in_the_page_as_in_the_text(browser):

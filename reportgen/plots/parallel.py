@@ -44,7 +44,7 @@ from reportgen.sections.parallel import CRISP_RUNS, LIVE_BRUSH_RUNS, LOD_LINES, 
 
 #: the page's script, one file per concern, in the order they build on each other
 JS_FILES = ("format.js", "selection.js", "where.js", "scope.js", "axes.js", "colour.js",
-            "draw.js", "hover.js", "view.js", "events.js")
+            "draw.js", "hover.js", "view.js", "theme.js", "events.js")
 #: the colours of a categorical column's levels when the reader colours by it
 LEVEL_COLORS = tuple(sweep_colors(10))
 
@@ -115,7 +115,8 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
                       sizing_mode="stretch_width", max_width=width,
                       index_position=None, sortable=True, reorderable=False,
                       name="run-table", tags=[key])
-    small = {"font-family": FONT, "font-size": "12px", "color": "#555", "padding-top": "8px"}
+    small = {"font-family": FONT, "font-size": "12px", "color": "var(--muted, #555)",
+             "padding-top": "8px"}
     # a fixed width: a long count ("…; 9,869 of the sweep's 20,000 set aside") wraps instead
     # of pushing the controls beside it out of the plot's width
     count = Div(text=f"<b>{n:,}</b> of {n:,} runs selected", name="selected-count", tags=[key],

@@ -69,6 +69,7 @@ P.handle = function handle(c, cb_obj, cb_data) {
   if (st.quiet) return;  // the page's own change of a control
   if (mode === "document_ready") {
     st.c = c;
+    P.follow_theme();  // the figures dark on a dark page
     P.restore_view(c, st);
     if (st.pending_top !== undefined) {  // its change draws, and then the page is ready
       const top = st.pending_top;

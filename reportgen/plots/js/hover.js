@@ -62,7 +62,8 @@ P.tip = function tip(st) {  // the one box, made on the first hover
     const el = document.createElement("div");
     el.className = "reportgen-tip";
     el.style.cssText = "position:absolute;display:none;pointer-events:none;z-index:10;"
-      + "background:#fff;color:#1d1d1f;border:1px solid #bbb;border-radius:4px;"
+      + "background:var(--bg,#fff);color:var(--fg,#1d1d1f);border:1px solid var(--line,#bbb);"
+      + "border-radius:4px;"
       + "padding:4px 8px;font:12px/1.45 sans-serif;max-width:320px;"
       + "box-shadow:0 1px 4px rgba(0,0,0,.2);overflow-wrap:anywhere";
     (st.view.shadow_el || st.view.el).appendChild(el);
