@@ -6,7 +6,9 @@ For each size: a random sweep of 6 parameters and 2 metrics; for each tool: buil
 memory (a fresh process each), file size, and the time from navigation until the page has drawn
 in Debian's headless Chromium (reportgen: its lines built; HiPlot and Plotly: their plot's canvas
 or SVG present; each then two animation frames later). For reportgen also: a brush on an axis
-until the plot has repainted and until the run table has followed, and sorting the table.
+until the plot has repainted and until the run table has followed, sorting the table, an axis
+dragged by its title to another place and the lines recoloured by another column (each until
+the plot has repainted).
 Prints a Markdown table (as in README) and the ratios to HiPlot.
 """
 
@@ -160,7 +162,42 @@ def _interact(page) -> dict:  # type: ignore[no-untyped-def]
                 if any(t >= e["end"] for t in paints)]
         brush.append(max(lags))
         follow.append(done - updates[-1]["start"])
-    return {"brush": max(brush), "table": max(follow), "sort": page.evaluate(SORT)}
+    return {"brush": max(brush), "table": max(follow), "sort": page.evaluate(SORT),
+            **_reorder_and_colour(page, plot)}
+
+
+def _lag(page, began: float, modes: tuple[str, ...]) -> float:  # type: ignore[no-untyped-def]
+    """The slowest update of `modes` since `began`: from its start to the next repaint."""
+    log = page.evaluate("() => Object.values(window.__reportgen)[0].log")
+    paints = page.evaluate("() => window.__paints")
+    updates = [e for e in log if e["mode"] in modes and e["start"] >= began]
+    lags = [next(t for t in paints if t >= e["end"]) - e["start"] for e in updates
+            if any(t >= e["end"] for t in paints)]
+    return max(lags) if lags else float("nan")
+
+
+def _reorder_and_colour(page, plot: dict) -> dict:  # type: ignore[no-untyped-def]
+    """An axis dragged by its title across two places (each move repaints), and the lines
+    recoloured by another column: each until the plot has repainted."""
+    page.evaluate("""() => { const st = Object.values(window.__reportgen)[0];
+        st.brush = {}; st.c.top.value = '0'; }""")
+    page.wait_for_timeout(300)
+    top = plot["top"] + plot["y1"] - (plot["y0"] - plot["y1"]) * 0.06 - 12
+    gap = plot["x1"] - plot["x0"]
+    page.mouse.move(plot["left"] + plot["x0"], top)
+    began = page.evaluate("() => performance.now()")
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(plot["left"] + plot["x0"] + gap * 2.2 * i / 10, top)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    reorder = _lag(page, began, ("reorder",))
+    began = page.evaluate("() => performance.now()")
+    page.evaluate("""() => { const c = Object.values(window.__reportgen)[0].c;
+        c.colour.value = 'c:opt'; }""")
+    page.wait_for_timeout(500)
+    colour = _lag(page, began, ("colour",))
+    return {"reorder": reorder, "colour": colour}
 
 
 def main(sizes: list[int]) -> None:
@@ -183,15 +220,16 @@ def main(sizes: list[int]) -> None:
                              "size": out.stat().st_size / 1e6, **measured})
                 print(json.dumps(rows[-1]), file=sys.stderr)
     print("| runs | tool | build s | peak MB | size MB | first draw s | brush ms | table "
-          "follows ms | sort ms |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+          "follows ms | sort ms | reorder ms | colour ms |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     def cell(r: dict, key: str, fmt: str) -> str:
         return format(r[key], fmt) if r.get(key) is not None else "n/a"
 
     for r in rows:
         print(f"| {r['runs']:,} | {r['tool']} | {r['build']:.1f} | {r['peak']:.0f} | "
               f"{r['size']:.1f} | {cell(r, 'draw', '.1f')} | {cell(r, 'brush', '.0f')} | "
-              f"{cell(r, 'table', '.0f')} | {cell(r, 'sort', '.0f')} |")
+              f"{cell(r, 'table', '.0f')} | {cell(r, 'sort', '.0f')} | "
+              f"{cell(r, 'reorder', '.0f')} | {cell(r, 'colour', '.0f')} |")
     for n in sizes:
         by = {r["tool"]: r for r in rows if r["runs"] == n}
         ours, hip = by["reportgen"], by["hiplot"]

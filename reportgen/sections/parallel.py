@@ -71,10 +71,11 @@ def parallel(sweep: Sweep, known: Facts, axes: list[str]) -> ParallelView:
                    f"the runs through each pixel), with the best {LOD_LINES} as lines on top; "
                    f"a selection of up to {CRISP_RUNS:,} runs is drawn line by line.")
     caption += (" Drag along an axis to select a range (drag inside it to move it, on its edge "
-                "to resize it); double-click an axis to clear it; type a filter such as "
-                f"“{sweep.metric.name} < 0.5 and state == finished” and press Enter. The "
-                f"“top {known.top_fraction:.0%}” highlight is the best-region top set "
-                f"({len(known.top):,} runs).")
+                "to resize it); double-click an axis to clear it; drag an axis's title to move "
+                "the axis, click it to invert, rescale or hide the axis with the toolbar; type "
+                f"a filter such as “{sweep.metric.name} < 0.5 and state == finished”, or a run's "
+                f"name, and press Enter. The “top {known.top_fraction:.0%}” highlight is the "
+                f"best-region top set ({len(known.top):,} runs).")
     constants = tuple((name, fmt_value(v)) for name, v in known.constants.items())
     return ParallelView(caption, constants, parallel_input(sweep, known, axes))
 

@@ -132,10 +132,13 @@ P.place = function place(c, st) {
     for (const [p, label] of P.ticks_of(c, st, j)) { tx.push(slot); ty.push(p); tt.push(label); }
   });
   c.ticks.data = {x: tx, y: ty, text: tt};
+  const titles = st.axes.map((j) => P.title_of(c, st, j));
+  // titles slant when they would run into each other (about 7 px a character)
+  const slant = k > 8 || Math.max(...titles.map((t) => t.length)) * 7 > st.gap;
   for (const axis of c.plot.above) {
     axis.ticker.ticks = [...st.axes.keys()];
-    axis.major_label_overrides = new Map(st.axes.map((j, slot) => [slot, P.title_of(c, st, j)]));
-    axis.major_label_orientation = k > 8 ? 0.5 : "horizontal";
+    axis.major_label_overrides = new Map(titles.map((t, slot) => [slot, t]));
+    axis.major_label_orientation = slant ? 0.5 : "horizontal";
   }
   c.brushes.forEach((box, slot) => { box.left = slot - 0.07; box.right = slot + 0.07; });
   st.backdrop = false;  // the grey runs behind a selection: drawn again on these axes
