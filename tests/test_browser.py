@@ -650,7 +650,8 @@ def test_brushing_works_for_a_hand_that_rests_or_moves_slowly(open_page, demo_ht
     drag(page, point(plot, j, 0.5), point(plot, j, 0.9))  # grab the brush, move it up
     assert _selected(page) == counts["rmsprop"]
     box = page.evaluate("""() => [...Bokeh.documents[0].all_models].filter(m =>
-        m.type === 'BoxAnnotation' && m.visible && m.name !== 'missing-band').map(m => [m.bottom, m.top])""")
+        m.type === 'BoxAnnotation' && m.visible && m.name !== 'missing-band')
+        .map(m => [m.bottom, m.top])""")
     assert len(box) == 1 and abs(box[0][1] - box[0][0] - 0.2) < 0.02  # the same height
 
     drag(page, point(plot, j, box[0][0]), point(plot, j, 0.4))  # its lower edge, down

@@ -177,7 +177,8 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
              "value as recorded.", width=360, styles={**small, "padding-top": "2px"}),
                   styles=WRAP)
     layout = column(row(count, top, where, buttons["clear"], styles=WRAP), axes_row,
-                    row(Div(text="Colour:", styles=LABEL), colour, legend, styles=WRAP), p, note, actions, heading, table,
+                    row(Div(text="Colour:", styles=LABEL), colour, legend, styles=WRAP), p, note,
+                    actions, heading, table,
                     sizing_mode="stretch_width", max_width=width)
     layout.tags = [key]
     return layout, code

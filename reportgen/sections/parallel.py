@@ -144,7 +144,8 @@ def parallel_input(sweep: Sweep, known: Facts, axes: list[str], group: str | Non
         columns["_g"] = codes.astype(np.uint8)
     return ParallelInput(axes=built, shown=len(axes), columns=columns, coded=coded,
                          table_columns=fields, axis_info=tuple(info), metric=sweep.metric.name,
-                         goal=sweep.metric.goal, colour_ticks=ticks, top_levels=levels_of, group_names=group_names)
+                         goal=sweep.metric.goal, colour_ticks=ticks, top_levels=levels_of,
+                         group_names=group_names)
 
 
 def _more_axes(sweep: Sweep, known: Facts, axes: list[str]) -> list[str]:
