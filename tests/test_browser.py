@@ -1148,6 +1148,25 @@ def test_the_selection_downloads_as_csv_with_every_value_exact(open_page, demo_h
             assert (row[column] == "") if want != want else float(row[column]) == want, \
                 (row["run"], column)
         assert row["created (UTC)"] == run["created_at"].strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    # Ctrl+C on a selected table row: the same values, tab-separated, not float32 digits or
+    # epoch milliseconds
+    page.evaluate("""() => { window.__copied = null; navigator.clipboard.writeText =
+        (t) => { window.__copied = t; return Promise.resolve(); }; }""")
+    cell = page.evaluate("""(key) => { const v = [...Bokeh.index.all_views()].find(v =>
+        v.model.name === 'run-table' && v.model.tags[0] === key);
+      const c = v.shadow_el.querySelector('.slick-row .slick-cell');
+      c.scrollIntoView({block: "center"});
+      const b = c.getBoundingClientRect(); return [b.left + 20, b.top + b.height / 2]; }""",
+                         RANDOM)
+    page.mouse.click(*cell)
+    page.keyboard.press("Control+C")
+    page.wait_for_timeout(200)
+    header, line = page.evaluate("() => window.__copied").splitlines()[:2]
+    copied = dict(zip(header.split("\t"), line.split("\t")))
+    run = runs.loc[copied["run"]]
+    assert float(copied["learning_rate"]) == float(run["learning_rate"])
+    assert copied["created (UTC)"] == run["created_at"].strftime("%Y-%m-%dT%H:%M:%SZ")
     assert problems == []
 
 

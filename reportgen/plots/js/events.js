@@ -196,6 +196,7 @@ P.attach = function attach(c, st) {
   };
   el.addEventListener("pointerleave", () => P.unhover(c, st));
   P.tab_leaves_table(c);
+  P.table_copy(c);
   P.link_table(c, st);
   el.addEventListener("pointerup", release);
   el.addEventListener("pointercancel", release);
