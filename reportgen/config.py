@@ -9,7 +9,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class FetchOptions:
-    """How W&B cloud sources are fetched and cached."""
+    """How W&B cloud sources are fetched and cached, and which study or experiment of an
+    Optuna storage or MLflow store is read."""
 
     cache_dir: Path | None = None  # None: the user cache dir (see reportgen.sources.wandb_cache)
     refresh: bool = False  # fetch even when the cache holds a finished sweep
@@ -18,6 +19,7 @@ class FetchOptions:
     timeout: float = 60.0  # seconds per request
     history: bool = False  # also fetch each run's sampled metric history
     metric: str | None = None  # the metric whose history to fetch (default: the config's)
+    study: str | None = None  # the one Optuna study to read (default: every study)
 
 
 @dataclass(frozen=True)

@@ -155,5 +155,7 @@ class LoadedSweep:
     bookkeeping: frozenset[str] = frozenset()  # the dialect's own columns: never parameters
     aliases: dict[str, str] = field(default_factory=dict)  # a column's name as given → ours
     default_metric: tuple[str, str, str] | None = None  # (name, goal, why), e.g. Optuna's value
+    goals: dict[str, str] = field(default_factory=dict)  # metric → goal the source declares
+    config_origin: str = "the sweep config"  # what `config` was read from, in the reading line
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -81,10 +81,12 @@ def resolve(loaded: LoadedSweep, options: ReportConfig) -> Sweep:
         notes.append(f"sweep config read from {options.sweep_config_path}")
     roles = assign(runs, data_columns, loaded.param_names, loaded.metric_names,
                    loaded.bookkeeping)
-    metric, metric_why, goal_why = _metric(loaded, runs, config, options, data_columns, roles)
+    origin = "the sweep config" if options.sweep_config else loaded.config_origin
+    metric, metric_why, goal_why = _metric(loaded, runs, config, options, data_columns, roles,
+                                           origin)
     runs = _with_history_best(runs, loaded, metric)
     params, params_why = _param_names(loaded, declared, options, data_columns, metric.name,
-                                      roles, warnings)
+                                      roles, warnings, origin)
     replicates = tuple(p for p in params if is_replicate(p))
     space = _space(params, declared, runs, loaded.source, warnings, replicates)
     metric_columns = [metric.name] + [
@@ -128,10 +130,10 @@ def _repeats(runs: pd.DataFrame, params: list[str]) -> str | None:
 
 
 def _metric(loaded: LoadedSweep, runs: pd.DataFrame, config: dict[str, Any] | None,
-            options: ReportConfig, data_columns: list[str], roles: Roles
-            ) -> tuple[Metric, str, str]:
+            options: ReportConfig, data_columns: list[str], roles: Roles,
+            origin: str = "the sweep config") -> tuple[Metric, str, str]:
     declared = (config or {}).get("metric") or {}
-    source = "the sweep config"
+    source = origin
     if not isinstance(declared, dict) or not declared.get("name"):
         declared, source = echoed(runs, "metric"), "the sweep config echoed in the run config"
     default = loaded.default_metric
@@ -168,6 +170,8 @@ def _metric(loaded: LoadedSweep, runs: pd.DataFrame, config: dict[str, Any] | No
         goal, goal_why = declared["goal"], f"from {source}"
     elif default is not None and default[0] == name:
         goal, goal_why = default[1], default[2]
+    elif name in loaded.goals:
+        goal, goal_why = loaded.goals[name], f"the {loaded.dialect}'s direction for {name}"
     else:
         goal, goal_why = infer_goal(name), "inferred from the name; pass --goal to set it"
     if goal not in ("minimize", "maximize"):
@@ -249,8 +253,8 @@ def _with_history_best(runs: pd.DataFrame, loaded: LoadedSweep, metric: Metric) 
 
 
 def _param_names(loaded: LoadedSweep, declared_space: SearchSpace | None, options: ReportConfig,
-                 data_columns: list[str], metric: str, roles: Roles, warnings: list[str]
-                 ) -> tuple[list[str], str]:
+                 data_columns: list[str], metric: str, roles: Roles, warnings: list[str],
+                 origin: str = "the sweep config") -> tuple[list[str], str]:
     if options.params:
         wanted = [loaded.aliases.get(p, p) for p in options.params]
         missing = [p for p, w in zip(options.params, wanted) if w not in data_columns]
@@ -268,10 +272,10 @@ def _param_names(loaded: LoadedSweep, declared_space: SearchSpace | None, option
         absent = [p for p in declared if p not in data_columns]
         if absent:
             warnings.append(
-                f"parameter(s) {', '.join(absent)} of the sweep config appear in no run of "
+                f"parameter(s) {', '.join(absent)} of {origin} appear in no run of "
                 f"{loaded.source}"
             )
-        return [p for p in declared if p in data_columns], "declared by the sweep config"
+        return [p for p in declared if p in data_columns], f"declared by {origin}"
     return [p for p in roles.params if p != metric], "inferred; pass --params to set them"
 
 

@@ -38,9 +38,11 @@ class StrategyInfo:
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
 
-#: which declared W&B methods match which inferred label
+#: which declared methods (W&B's, and the Optuna samplers a study's trials record) match
+#: which inferred label
 _MATCHES = {"grid": {"grid", "one-factor"}, "random": {"random", "quasi-random"},
-            "bayes": {"adaptive"}}
+            "bayes": {"adaptive"}, "tpe": {"adaptive"}, "cma-es": {"adaptive"},
+            "gp (Bayesian)": {"adaptive"}, "evolutionary (NSGA)": {"adaptive"}}
 
 
 def strategy(prep: Prepared, cov: CoverageInfo, conv: ConvergenceInfo, plan: Design,

@@ -12,12 +12,16 @@ from reportgen.model import LoadedSweep
 
 def _loaders(fetch: FetchOptions | None
              ) -> list[tuple[str, Callable[[str], list[LoadedSweep] | None]]]:
-    from reportgen.sources import demo, exports, wandb_api, wandb_offline
+    from reportgen.sources import demo, exports, optuna_store, wandb_api, wandb_offline
 
+    study = fetch.study if fetch is not None else None
     return [
         ("demo", demo.load),
         ("W&B cloud (wandb://ENTITY/PROJECT/SWEEP_ID)", lambda s: wandb_api.load(s, fetch)),
         ("W&B run folder", wandb_offline.load),
+        # before the tables: a journal file is JSON lines
+        ("Optuna storage (SQLite file, RDB URL, journal file)",
+         lambda s: optuna_store.load(s, study)),
         ("table file (.csv .tsv .json .jsonl .parquet)", exports.load),
     ]
 
