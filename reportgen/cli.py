@@ -187,16 +187,23 @@ Examples:
 
 @main.command(epilog=SUGGEST_EXAMPLES)
 @source_options
-@click.option("-o", "--output", default="next.yaml", show_default=True,
-              help="The W&B sweep config (YAML) to write; or a folder (existing, or ending in "
-                   "/), then FOLDER/SWEEP_ID.yaml.")
-def suggest(output: str, **source: Any) -> None:
-    """Propose the next, narrower W&B sweep config from the best region of ONE sweep."""
+@click.option("-o", "--output",
+              help="The file to write (default: next.yaml, or next.py for Optuna code); or a "
+                   "folder (existing, or ending in /), then FOLDER/SWEEP_ID.yaml (or .py).")
+@click.option("--format", "fmt", type=click.Choice(["auto", "wandb", "optuna"]), default="auto",
+              show_default=True,
+              help="wandb: a W&B sweep config (YAML); optuna: Python that builds the Optuna "
+                   "search space; auto: optuna for an Optuna source, else wandb.")
+def suggest(output: str | None, fmt: str, **source: Any) -> None:
+    """Propose the next, narrower sweep (a W&B sweep config, or an Optuna search space) from
+    the best region of ONE sweep."""
 
     def run() -> None:
         from reportgen.pipeline import write_next_sweep
 
-        done = write_next_sweep(_config(Path(output), output_is_folder=_is_folder(output),
+        target = output or "next.yaml"
+        done = write_next_sweep(_config(Path(target), output_is_folder=_is_folder(target),
+                                        suggest_format=fmt, output_default=output is None,
                                         **source))
         _tell([done.sweep], done.skipped, source["quiet"])
         changed = [c.param for c in done.proposal.changed()]

@@ -29,6 +29,10 @@ class ReportConfig:
     sources: tuple[str, ...] = ("demo",)
     output: Path = Path("report.html")  # a file, or (output_is_folder) the folder to write in
     output_is_folder: bool = False  # then the file is named after the sweep: SWEEP_ID.html
+    # suggest: wandb (YAML), optuna (Python), or auto (optuna for an Optuna source); with
+    # output_default the file's suffix follows the format (next.yaml or next.py)
+    suggest_format: str = "auto"
+    output_default: bool = False
     json_path: Path | None = None
     summary_md: Path | None = None
     metric: str | None = None

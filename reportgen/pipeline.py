@@ -61,8 +61,9 @@ class NextSweep:
 
 
 def write_next_sweep(config: ReportConfig) -> NextSweep:
-    """`reportgen suggest`: the next sweep of the one sweep of the sources, written as a W&B
-    sweep config to `config.output` (in a folder: FOLDER/SWEEP_ID.yaml). Checks the output
+    """`reportgen suggest`: the next sweep of the one sweep of the sources, written to
+    `config.output` (in a folder: FOLDER/SWEEP_ID.yaml or .py) as a W&B sweep config, or as
+    Optuna code (`suggest_format` optuna, or auto and an Optuna source). Checks the output
     before the work, and never writes over an input."""
     from reportgen.output import check_folder, check_outputs, write_all
 
@@ -76,11 +77,24 @@ def write_next_sweep(config: ReportConfig) -> NextSweep:
         raise ConfigError(f"suggest takes one sweep; the sources hold {len(proposals)} "
                           f"({names}): name one with --sweep ID")
     sweep, proposal = proposals[0]
+    fmt = config.suggest_format
+    if fmt == "auto":
+        fmt = "optuna" if sweep.reading.dialect.startswith("Optuna") else "wandb"
+    suffix = ".py" if fmt == "optuna" else ".yaml"
     written = config.output
     if config.output_is_folder:
-        written = config.output / file_name([sweep], ".yaml")
+        written = config.output / file_name([sweep], suffix)
+    elif config.output_default:
+        written = config.output.with_suffix(suffix)
+    if written != config.output:
         check_outputs({"-o": written}, inputs(config))
-    write_all([(written, proposal.yaml())])
+    if fmt == "optuna":
+        from reportgen.suggest_optuna import optuna_code
+
+        text = optuna_code(proposal, sweep.sweep_id or sweep.name)
+    else:
+        text = proposal.yaml()
+    write_all([(written, text)])
     return NextSweep(written, sweep, proposal, tuple(gathered.skipped))
 
 

@@ -86,6 +86,8 @@ def test_an_rdb_study_is_read_with_its_space_goal_states_and_history(sqlite_file
     assert row["last_step"] == 2
     assert one.history_best.loc[str(pruned.number), "value.min"] == \
         min(pruned.intermediate_values.values())
+    best = sweep.runs.set_index("run_id")["value.best"]  # the best over the trial, per trial
+    assert best[str(pruned.number)] == min(pruned.intermediate_values.values())
     assert one.runs.set_index("run_id")["note"]["0"] == "run 0"  # a user attribute
     # read, never written: the file is byte-identical and nothing new lies beside it
     assert hashlib.sha256(sqlite_file.read_bytes()).hexdigest() == before
@@ -172,3 +174,42 @@ def test_the_command_line_builds_a_report_of_one_study(sqlite_file, tmp_path):
     assert counts["failed"] > 0 and counts["stopped"] > 0
     assert doc["sweeps"][0]["method"] == "optuna, sampler not recorded"
     assert out.stat().st_size > 100_000
+
+
+def test_suggest_writes_the_next_study_as_optuna_code_or_as_wandb_yaml(tmp_path):
+    import yaml
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    path = tmp_path / "lr.db"
+    study = optuna.create_study(study_name="lr", storage=f"sqlite:///{path}",
+                                sampler=optuna.samplers.RandomSampler(seed=3))
+    study.optimize(lambda t: (np.log10(t.suggest_float("lr", 1e-6, 1.0, log=True)) + 3) ** 2
+                   + 0.01 * t.suggest_int("width", 1, 8)
+                   + (0.3 if t.suggest_categorical("act", ["relu", "tanh"]) == "tanh" else 0),
+                   n_trials=80)
+    runner = CliRunner()
+    with runner.isolated_filesystem(temp_dir=tmp_path):
+        done = runner.invoke(main, ["suggest", str(path), "-q"])
+        assert done.exit_code == 0, done.output
+        code = open("next.py").read()  # the default name follows the format
+        done = runner.invoke(main, ["suggest", str(path), "--format", "wandb", "-q"])
+        assert done.exit_code == 0, done.output
+        config = yaml.safe_load(open("next.yaml"))
+    assert code.startswith("# Next study proposed by reportgen") and "lr: 1e-6" in code
+    module: dict = {}
+    exec(compile(code, "next.py", "exec"), module)  # the code runs as written
+    space = module["SEARCH_SPACE"]
+    lr = space["lr"]
+    assert isinstance(lr, optuna.distributions.FloatDistribution) and lr.log
+    assert (lr.low, lr.high) == (config["parameters"]["lr"]["min"],
+                                 config["parameters"]["lr"]["max"])
+    assert 1e-6 < lr.low < 1e-3 < lr.high < 1.0  # narrowed around the best, as the YAML
+    assert isinstance(space["width"], optuna.distributions.IntDistribution)
+    assert module["DIRECTION"] == "minimize"
+    nxt = module["make_study"]()
+    trial = nxt.ask(space)
+    assert lr.low <= trial.params["lr"] <= lr.high
+    nxt.optimize(lambda t: float(module["suggest"](t)["width"]), n_trials=2)
+    assert len(nxt.trials) == 3
