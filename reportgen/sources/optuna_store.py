@@ -21,6 +21,7 @@ import pandas as pd
 from reportgen.errors import SourceError
 from reportgen.model import LoadedSweep
 from reportgen.sources.dialects import OPTUNA_STATES
+from reportgen.sources.frame import finish_frame
 
 INSTALL = 'pip install "reportgen[optuna]"'
 RDB_URL = re.compile(r"^(sqlite|postgresql|postgres|mysql|mariadb|oracle|mssql)(\+\w+)?://",
@@ -199,13 +200,15 @@ def study_sweep(study, source: str) -> LoadedSweep:  # type: ignore[no-untyped-d
         history.index.name = "run_id"
     user = [c for c in runs.columns if c not in params and c not in metrics and c not in (
         "run_id", "name", "state", "created_at", "finished_at", "runtime_s", "tags")]
+    runs, warnings = finish_frame(runs, [*params, *metrics, *user], source)
     aliases = {old: new for old, new in zip(_plain_names(len(objectives)), objectives)
                if old != new}
     return LoadedSweep(
         name=study.study_name, source=source, runs=runs, sweep_id=study.study_name,
         method=method, config=config, param_names=params,
         metric_names=metrics + user, history_best=history, dialect="Optuna study",
-        aliases=aliases, goals=goals, notes=notes, config_origin="the study")
+        aliases=aliases, goals=goals, notes=notes, warnings=warnings,
+        config_origin="the study")
 
 
 def _objective_names(study, n: int) -> list[str]:  # type: ignore[no-untyped-def]
