@@ -100,6 +100,9 @@ def source_options(command):  # type: ignore[no-untyped-def]
         click.option("--study", metavar="NAME",
                      help="Only this study of an Optuna storage (default: every study, one "
                           "section each)."),
+        click.option("--experiment", metavar="NAME",
+                     help="Only this experiment (name or id) of an MLflow store (default: "
+                          "every experiment with runs, one section each)."),
         click.option("--where",
                      help='Keep only matching runs, e.g. "val_loss < 0.5 and opt == adam".'),
         click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -123,7 +126,8 @@ def _config(output: Path, sources: tuple[str, ...], metric: str | None, goal: st
             sweep_config: Path | None, params: str | None, where: str | None,
             cache_dir: Path | None, refresh: bool, offline: bool, timeout: float,
             history: bool, quiet: bool, sweep_ids: tuple[str, ...] = (),
-            study: str | None = None, **extra: Any) -> ReportConfig:
+            study: str | None = None, experiment: str | None = None,
+            **extra: Any) -> ReportConfig:
     from reportgen.config import FetchOptions, ReportConfig
     from reportgen.space import load_sweep_config
 
@@ -135,7 +139,8 @@ def _config(output: Path, sources: tuple[str, ...], metric: str | None, goal: st
         sweep_config_path=str(sweep_config) if sweep_config else None,
         params=_split(params), where=where, sweep_ids=tuple(sweep_ids),
         fetch=FetchOptions(cache_dir=cache_dir, refresh=refresh, offline=offline, quiet=quiet,
-                           timeout=timeout, history=history, metric=metric, study=study),
+                           timeout=timeout, history=history, metric=metric, study=study,
+                           experiment=experiment),
         **extra)
 
 

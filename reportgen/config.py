@@ -20,6 +20,7 @@ class FetchOptions:
     history: bool = False  # also fetch each run's sampled metric history
     metric: str | None = None  # the metric whose history to fetch (default: the config's)
     study: str | None = None  # the one Optuna study to read (default: every study)
+    experiment: str | None = None  # the one MLflow experiment (name or id; default: every one)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ ERRORS = [
     (["no_metric_name.csv"], f"cannot tell which column of {C}/no_metric_name.csv is the metric: "
                              "pass --metric NAME (columns: a, b, c)"),
     (["unknown.xyz"], f"{C}/unknown.xyz is a file of unknown type '.xyz'; tried: demo; W&B cloud "
-                      "(wandb://ENTITY/PROJECT/SWEEP_ID); W&B run folder; table file (.csv .tsv "
-                      ".json .jsonl .parquet)"),
+                      "(wandb://ENTITY/PROJECT/SWEEP_ID); W&B run folder; MLflow store (mlruns "
+                      "folder, file: or http(s):// tracking URI); Optuna storage (SQLite file, "
+                      "RDB URL, journal file); table file (.csv .tsv .json .jsonl .parquet)"),
     (["broken.parquet"], None),  # pyarrow's own wording follows; checked by prefix below
     (["strings_in_numeric.csv", "--metric", "val_acc"],
      f"metric 'val_acc' is not a column of {C}/strings_in_numeric.csv; columns seen: lr, dropout, "

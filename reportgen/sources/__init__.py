@@ -12,13 +12,24 @@ from reportgen.model import LoadedSweep
 
 def _loaders(fetch: FetchOptions | None
              ) -> list[tuple[str, Callable[[str], list[LoadedSweep] | None]]]:
-    from reportgen.sources import demo, exports, optuna_store, wandb_api, wandb_offline
+    from reportgen.sources import (
+        demo,
+        exports,
+        mlflow_store,
+        optuna_store,
+        wandb_api,
+        wandb_offline,
+    )
 
     study = fetch.study if fetch is not None else None
+    experiment = fetch.experiment if fetch is not None else None
+    history = fetch.metric if fetch is not None and fetch.history else None
     return [
         ("demo", demo.load),
         ("W&B cloud (wandb://ENTITY/PROJECT/SWEEP_ID)", lambda s: wandb_api.load(s, fetch)),
         ("W&B run folder", wandb_offline.load),
+        ("MLflow store (mlruns folder, file: or http(s):// tracking URI)",
+         lambda s: mlflow_store.load(s, experiment, history)),
         # before the tables: a journal file is JSON lines
         ("Optuna storage (SQLite file, RDB URL, journal file)",
          lambda s: optuna_store.load(s, study)),
@@ -50,6 +61,7 @@ def load_source(source: str, fetch: FetchOptions | None = None) -> list[LoadedSw
             f"{source}: no such file or folder (and not a demo:NAME or wandb:// source)"
         )
     tried = "; ".join(name for name, _ in loaders)
-    what = "a folder with no W&B runs (no wandb/offline-run-*/run-*.wandb)" if path.is_dir() \
+    what = "a folder with no W&B runs (no wandb/offline-run-*/run-*.wandb) and no MLflow " \
+           "experiments (no EXPERIMENT/meta.yaml)" if path.is_dir() \
         else f"a file of unknown type '{path.suffix or '(none)'}'"
     raise SourceError(f"{source} is {what}; tried: {tried}")
