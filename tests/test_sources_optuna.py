@@ -107,6 +107,12 @@ def test_a_multi_objective_study_ranks_by_one_objective_and_marks_the_pareto_fro
     marked = set(one.runs.loc[one.runs["pareto"] == 1, "run_id"])
     assert marked == front and 0 < len(front) < 30
     assert set(one.runs.loc[one.runs["tags"] == "pareto-optimal", "run_id"]) == front
+    # the plot opens coloured by the front; the column can be drawn as an axis too
+    from reportgen.diagnostics.facts import facts
+    from reportgen.sections.parallel import parallel_input
+
+    data = parallel_input(first, facts(first), ["x", "y", "loss"])
+    assert data.colour == "c:pareto" and "pareto" in [a.name for a in data.axes]
 
 
 def test_every_study_is_a_sweep_and_a_missing_study_is_named(sqlite_file):

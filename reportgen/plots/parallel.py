@@ -104,7 +104,7 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
     bar = ColorBar(color_mapper=LinearColorMapper(palette=list(PALETTE_BEST_HIGH), low=0,
                                                   high=1),
                    title=f"{data.metric} (best bright)", width=12, name="colour-bar",
-                   title_text_font_style="normal", visible=not data.group_names,
+                   title_text_font_style="normal", visible=data.colour == "metric",
                    ticker=FixedTicker(ticks=list(data.colour_ticks)),
                    major_label_overrides=dict(data.colour_ticks),
                    major_label_text_font_size="10px")
@@ -131,7 +131,7 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
                                   "run's name")
     axes_row, axis_controls = _axis_controls(data, key)
     colour = Select(title="", width=260, name="colour-select", tags=[key],
-                    value="sweep" if data.group_names else "metric",
+                    value=data.colour,
                     options=_colour_options(data))
     legend = Div(text="", name="colour-legend", tags=[key], styles={
         "font-family": FONT, "font-size": "13px", "padding-top": "6px"})
@@ -147,7 +147,7 @@ def parallel_plot(data: ParallelInput, width: int = 1100, height: int = 460, key
         backdrop=backdrop, density=density, table=table, table_filter=table_filter,
         brushes=brushes, brush_labels=brush_labels, hovered=hovered,
         axis_lines=axis_lines, ticks=ticks, axis_info=list(data.axis_info), shown=k,
-        goal=data.goal, metric=data.metric,
+        goal=data.goal, metric=data.metric, colour_default=data.colour,
         count=count, note=note, top=top, where=where, colour=colour, legend=legend, bar=bar,
         plot=p, **axis_controls, **buttons,
         top_levels=data.top_levels, palette=[MISSING_COLOR] + list(PALETTE_BEST_HIGH[1:]),

@@ -41,6 +41,7 @@ class ParallelInput:
     colour_ticks: dict[float, str]  # colour-bar position → metric value there
     top_levels: dict[str, int]  # top-k choice → its level in `_t` (runs with 1 ≤ _t ≤ level)
     group_names: tuple[str, ...] = ()  # sweeps, when several are compared
+    colour: str = "metric"  # how lines are coloured as the page opens (the colour choice)
 
     @property
     def n(self) -> int:
@@ -142,10 +143,13 @@ def parallel_input(sweep: Sweep, known: Facts, axes: list[str], group: str | Non
         group_names = tuple(dict.fromkeys(str(v) for v in sweep.runs[group].unique()))
         codes = pd.Categorical(runs[group].astype(str), categories=list(group_names)).codes
         columns["_g"] = codes.astype(np.uint8)
+    # a comparison opens coloured by sweep; a multi-objective study by its Pareto front
+    colour = "sweep" if group_names else "c:pareto" if "pareto" in names and \
+        "pareto" != sweep.metric.name else "metric"
     return ParallelInput(axes=built, shown=len(axes), columns=columns, coded=coded,
                          table_columns=fields, axis_info=tuple(info), metric=sweep.metric.name,
                          goal=sweep.metric.goal, colour_ticks=ticks, top_levels=levels_of,
-                         group_names=group_names)
+                         group_names=group_names, colour=colour)
 
 
 def _more_axes(sweep: Sweep, known: Facts, axes: list[str]) -> list[str]:

@@ -2,8 +2,8 @@
 // colour choice says. A numeric colouring ranks the selected runs among themselves (ties
 // share a colour): a brush or a top-k choice spreads its lines over the whole palette
 // instead of drawing them all in the one bright shade of the best; the colour bar names the
-// values at five ranks of the selection. A categorical one gives each level a colour, named
-// in the legend; runs without a value are grey.
+// values at five ranks of the selection. A categorical one, or a numeric one of at most ten
+// values, gives each level a colour, named in the legend; runs without a value are grey.
 P.colouring = function colouring(c, st, chosen) {
   const how = c.colour.value;
   if (how === "sweep" && c.groups.length)
@@ -16,9 +16,27 @@ P.colouring = function colouring(c, st, chosen) {
     const raw = st.raw[j], colours = a.labels.map((_, q) => c.level_colors[q % c.level_colors.length]);
     return P.by_level(c, st, how, (i) => raw[i] - 1, a.labels, colours);
   }
+  const few = a.name === c.metric ? null : P.few_values(st, j);
+  if (few !== null) {  // a numeric column of a few values (0/1, sizes): a colour per value
+    const raw = st.raw[j], index = new Map(few.map((v, q) => [v, q]));
+    const colours = few.map((_, q) => c.level_colors[q % c.level_colors.length]);
+    return P.by_level(c, st, how, (i) => index.get(raw[i]) ?? -1, few.map(P.fmt), colours);
+  }
   const best = a.name === c.metric && c.goal !== "";
   return P.by_rank(c, st, j, best && c.goal === "minimize" ? -1 : 1,
                    a.name + (best ? " (best bright)" : " (high bright)"), chosen);
+};
+
+// Column j's distinct values, lowest first, when there are at most ten; else null.
+P.few_values = function few_values(st, j) {
+  st.few = st.few || {};
+  if (!(j in st.few)) {
+    const order = P.value_order(st, j), raw = st.raw[j], out = [];
+    for (let q = 0; q < order.length && out.length <= 10; q++)
+      if (q === 0 || raw[order[q]] !== raw[order[q - 1]]) out.push(raw[order[q]]);
+    st.few[j] = out.length > 0 && out.length <= 10 ? out : null;
+  }
+  return st.few[j];
 };
 
 // The chosen runs with a value of column j, ranked worst (or lowest) first: each one's

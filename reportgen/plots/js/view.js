@@ -9,8 +9,7 @@ P.view_part = function view_part(st) {
   const c = st.c, name = (j) => encodeURIComponent(c.axis_info[j].name);
   const brushes = Object.keys(st.brush).map(Number).sort((a, b) => a - b)
     .map((j) => [name(j), st.brush[j][0].toFixed(4), st.brush[j][1].toFixed(4)].join(":"));
-  const colour = c.colour.value === (c.groups.length ? "sweep" : "metric") ? ""
-                                                                         : c.colour.value;
+  const colour = c.colour.value === c.colour_default ? "" : c.colour.value;
   const where = st.where_text || "";
   const plain = st.axes.length === c.shown && st.axes.every((j, slot) => j === slot)
     && st.axes.every((j) => st.mode[j] === c.axis_info[j].kind && !st.inverted[j]);
