@@ -219,3 +219,12 @@ def test_suggest_writes_the_next_study_as_optuna_code_or_as_wandb_yaml(tmp_path)
     assert lr.low <= trial.params["lr"] <= lr.high
     nxt.optimize(lambda t: float(module["suggest"](t)["width"]), n_trials=2)
     assert len(nxt.trials) == 3
+
+
+def test_an_rdb_url_that_cannot_be_opened_is_one_line_naming_it():
+    with pytest.raises(SourceError) as caught:
+        load_source("postgresql://reportgen@127.0.0.1:9/optuna")
+    message = str(caught.value)
+    assert message.startswith("postgresql://reportgen@127.0.0.1:9/optuna") or \
+        message.startswith("cannot open the Optuna storage postgresql://")
+    assert "None" not in message and "\n" not in message

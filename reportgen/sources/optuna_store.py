@@ -138,8 +138,13 @@ def _storage(optuna, kind: str, source: str):  # type: ignore[no-untyped-def]
             return optuna.storages.RDBStorage(url, skip_compatibility_check=True,
                                               skip_table_creation=True)
         except ImportError as exc:
-            raise SourceError(f"{source}: the database driver is missing ({exc.name}): "
-                              f"pip install {exc.name}") from None
+            cause = exc.__cause__ or exc.__context__
+            found = re.search(r"No module named '([^'.]+)", f"{exc} {cause}")
+            driver = exc.name or getattr(cause, "name", None) or (
+                found.group(1) if found else None)
+            raise SourceError(f"{source}: its database driver is not installed"
+                              + (f": pip install {driver}" if driver else
+                                 f" ({_first_line(exc)})")) from None
         except Exception as exc:  # noqa: BLE001
             raise SourceError(f"cannot open the Optuna storage {source}: "
                               f"{_first_line(exc)}") from None
