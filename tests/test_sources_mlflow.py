@@ -124,3 +124,31 @@ def test_the_command_line_reads_a_store_and_a_missing_extra_is_one_line(store, t
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1] == \
         'Error: reading MLflow experiments needs MLflow: pip install "reportgen[mlflow]"'
+
+
+def test_a_tracking_server_is_read_through_mlflows_own_client(store):
+    from mlflow_server import serve
+
+    root, (best_id, best_acc) = store
+    url, stop = serve(root, page=4)
+    try:
+        loaded = load_source(url, FetchOptions(experiment="grid", history=True,
+                                               metric="accuracy"))
+    finally:
+        asked = stop()
+    assert [s.name for s in loaded] == ["grid"] and len(loaded[0].runs) == 6
+    assert any(p.endswith("/runs/search") for p in asked)  # the real client's requests
+    assert asked.count("/api/2.0/mlflow/runs/search") >= 2  # it followed the page token
+    sweep = resolve(loaded[0], ReportConfig(metric="accuracy", goal="maximize"))
+    by_id = sweep.runs.set_index("run_id")
+    assert by_id.loc[best_id, "accuracy"] == pytest.approx(best_acc)
+    assert by_id.loc[best_id, "accuracy.best"] == pytest.approx(best_acc)
+    assert by_id["width"].dtype.kind in "if"
+
+
+def test_a_tracking_server_that_does_not_answer_is_one_line():
+    with pytest.raises(SourceError) as caught:
+        load_source("http://127.0.0.1:9")
+    message = str(caught.value)
+    assert message.startswith("cannot read the MLflow store http://127.0.0.1:9: ")
+    assert "\n" not in message

@@ -88,7 +88,10 @@ def _client(kind: str, source: str):  # type: ignore[no-untyped-def]
         from mlflow.tracking import MlflowClient
     except ImportError:
         raise SourceError(f"reading MLflow experiments needs MLflow: {INSTALL}") from None
-    if kind == "server":
+    if kind == "server":  # a few quick retries, not MLflow's minutes of them
+        os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")
+        os.environ.setdefault("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "1")
+        os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "60")
         return MlflowClient(tracking_uri=source)
     root = Path(unquote(urlparse(source).path)) if source.lower().startswith("file:") \
         else Path(source)
