@@ -70,19 +70,25 @@ class Suggestion:
         """The changes that change something (a kept parameter is listed with its reason)."""
         return [c for c in self.changes if c.old != c.new]
 
-    def yaml(self) -> str:
-        """The config as YAML, the evidence for every change in comments above it."""
+    def comments(self, title: str) -> list[str]:
+        """`title`, the notes and the evidence for every change, as `#` comment lines (the
+        head of the YAML and of the Optuna code)."""
         import textwrap
 
-        import yaml
-
-        texts = ["Next sweep proposed by reportgen from the best region of the last one."]
-        texts += list(self.notes)
+        texts = [title, *self.notes]
         texts += [f"{c.param}: {c.old} -> {c.new}: {c.reason}" for c in self.changes]
         lines = []
         for text in texts:
             lines += textwrap.wrap(text, width=92, initial_indent="# ",
                                    subsequent_indent="#     ", break_on_hyphens=False)
+        return lines
+
+    def yaml(self) -> str:
+        """The config as YAML, the evidence for every change in comments above it."""
+        import yaml
+
+        lines = self.comments("Next sweep proposed by reportgen from the best region of the "
+                              "last one.")
         body = yaml.safe_dump(self.config, sort_keys=False, allow_unicode=True,
                               default_flow_style=None, width=100)
         return "\n".join(lines) + "\n" + body

@@ -6,7 +6,6 @@ W&B YAML. Written from the proposal's W&B config, so both formats say the same."
 from __future__ import annotations
 
 import math
-import textwrap
 from typing import Any
 
 from reportgen.suggest import Suggestion
@@ -19,14 +18,8 @@ SAMPLERS = {"grid": "optuna.samplers.GridSampler(GRID)", "bayes": "optuna.sample
 def optuna_code(proposal: Suggestion, study_name: str) -> str:
     """The proposal as a Python module (see the module's docstring)."""
     config = proposal.config
-    texts = ["Next study proposed by reportgen from the best region of the last one "
-             f"({study_name})."]
-    texts += list(proposal.notes)
-    texts += [f"{c.param}: {c.old} -> {c.new}: {c.reason}" for c in proposal.changes]
-    lines = []
-    for text in texts:
-        lines += textwrap.wrap(text, width=92, initial_indent="# ",
-                               subsequent_indent="#     ", break_on_hyphens=False)
+    lines = proposal.comments("Next study proposed by reportgen from the best region of the "
+                              f"last one ({study_name}).")
     metric = config.get("metric") or {}
     space: list[tuple[str, str, str]] = []  # (name, distribution, suggest call)
     unsupported = []
