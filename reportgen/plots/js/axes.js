@@ -150,7 +150,9 @@ P.place = function place(c, st) {
 // the picked axis's scales, and the columns that can be added.
 P.axis_toolbar = function axis_toolbar(c, st) {
   const names = st.axes.map((j) => c.axis_info[j].name);
-  st.quiet = true;  // these changes are the page's own: their callbacks do nothing
+  // these changes are the page's own: a callback that runs now returns at once; one that
+  // runs later (Bokeh may run them after this returns) finds nothing left to change
+  st.quiet = true;
   c.axis_pick.options = names;
   if (!names.includes(c.axis_pick.value)) c.axis_pick.value = names[0] ?? "";
   const j = P.picked(c);
