@@ -39,6 +39,7 @@ def _study(storage, name="tune", n=40, seed=0):
     study.optimize(_objective, n_trials=n, catch=(ValueError,))
     running = study.ask()  # a trial still running when the report is made
     running.suggest_float("lr", 1e-5, 1e-1, log=True)
+    study.enqueue_trial({"lr": 1e-3})  # one waiting to start
     return study
 
 
@@ -64,13 +65,13 @@ def test_an_rdb_study_is_read_with_its_space_goal_states_and_history(sqlite_file
     one = loaded[0]
     study = optuna.load_study(study_name="tune", storage=f"sqlite:///{sqlite_file}")
     trials = study.get_trials(deepcopy=False)
-    assert len(one.runs) == len(trials) == 41
+    assert len(one.runs) == len(trials) == 42
     states = one.runs.set_index("run_id")["state"]
     for t in trials:
         want = {"COMPLETE": "finished", "PRUNED": "stopped", "FAIL": "failed",
-                "RUNNING": "running"}[t.state.name]
+                "RUNNING": "running", "WAITING": "pending"}[t.state.name]
         assert states[str(t.number)] == want
-    assert {"stopped", "failed", "running", "finished"} <= set(states)
+    assert {"stopped", "failed", "running", "pending", "finished"} <= set(states)
     params = one.config["parameters"]
     assert params["lr"] == {"distribution": "log_uniform_values", "min": 1e-5, "max": 0.1}
     assert params["layers"] == {"distribution": "int_uniform", "min": 1, "max": 4}
@@ -176,7 +177,7 @@ def test_the_command_line_builds_a_report_of_one_study(sqlite_file, tmp_path):
     doc = json.loads((tmp_path / "s.json").read_text())
     assert [s["name"] for s in doc["sweeps"]] == ["tune"]
     counts = doc["sweeps"][0]["counts"]
-    assert (counts["total"], counts["running"]) == (41, 1)
+    assert (counts["total"], counts["running"]) == (42, 1)
     assert counts["failed"] > 0 and counts["stopped"] > 0
     assert doc["sweeps"][0]["method"] == "optuna, sampler not recorded"
     assert out.stat().st_size > 100_000
