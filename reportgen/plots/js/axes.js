@@ -21,18 +21,10 @@ P.positions = function positions(c, st, j) {
   const out = new Float32Array(n), mode = st.mode[j];
   if (a.kind === "categorical") {
     const m = a.labels.length;
-    for (let i = 0; i < n; i++)
-      out[i] = raw[i] === 0 ? miss : m === 1 ? 0.5 : (raw[i] - 1) / (m - 1);
+    for (let i = 0; i < n; i++) out[i] = raw[i] === 0 ? miss : P.spot(raw[i] - 1, m);
   } else if (mode === "rank") {  // average rank among the runs with a value
-    const order = P.value_order(st, j), m = order.length;
     out.fill(miss);
-    for (let r = 0; r < m;) {
-      let e = r;
-      while (e + 1 < m && raw[order[e + 1]] === raw[order[r]]) e++;
-      const at = m === 1 ? 0.5 : (r + e) / 2 / (m - 1);
-      for (let q = r; q <= e; q++) out[order[q]] = at;
-      r = e + 1;
-    }
+    P.average_ranks(P.value_order(st, j), raw, 0.5, (i, at) => { out[i] = at; });
   } else {
     const [lo, hi] = a.scales[mode].span, log = mode === "log", w = hi - lo;
     for (let i = 0; i < n; i++) {
@@ -43,6 +35,30 @@ P.positions = function positions(c, st, j) {
   }
   if (st.inverted[j]) for (let i = 0; i < n; i++) if (out[i] !== miss) out[i] = 1 - out[i];
   return out;
+};
+
+// The place of level i of m on a categorical axis (one level: the middle).
+P.spot = function spot(i, m) {
+  return m === 1 ? 0.5 : i / (m - 1);
+};
+
+// For runs sorted by value (`list`, run numbers; `raw`, their values): each run's average
+// rank as a fraction, 0 the first, 1 the last (ties share one; a list of one: `alone`),
+// handed to put(run, fraction).
+P.average_ranks = function average_ranks(list, raw, alone, put) {
+  const m = list.length;
+  for (let r = 0; r < m;) {
+    let e = r;
+    while (e + 1 < m && raw[list[e + 1]] === raw[list[r]]) e++;
+    const at = m === 1 ? alone : (r + e) / 2 / (m - 1);
+    for (let q = r; q <= e; q++) put(list[q], at);
+    r = e + 1;
+  }
+};
+
+// The value of the run at fraction t (0 the first, 1 the last) of runs sorted by value.
+P.at_fraction = function at_fraction(list, raw, t) {
+  return raw[list[Math.round(t * (list.length - 1))]];
 };
 
 // Column j's runs with a finite value, lowest value first (computed once, kept).
@@ -67,7 +83,7 @@ P.to_value = function to_value(c, st, j, y) {
   if (st.inverted[j]) t = 1 - t;
   if (mode === "rank") {
     const order = P.value_order(st, j);
-    return order.length ? st.raw[j][order[Math.round(t * (order.length - 1))]] : NaN;
+    return order.length ? P.at_fraction(order, st.raw[j], t) : NaN;
   }
   const [lo, hi] = a.scales[mode].span, v = lo + t * (hi - lo);
   return mode === "log" ? 10 ** v : v;
@@ -99,12 +115,11 @@ P.ticks_of = function ticks_of(c, st, j) {
   const a = c.axis_info[j], mode = st.mode[j];
   let ticks;
   if (a.kind === "categorical") {
-    const m = a.labels.length;
-    ticks = a.labels.map((label, i) => [m === 1 ? 0.5 : i / (m - 1), label]);
+    ticks = a.labels.map((label, i) => [P.spot(i, a.labels.length), label]);
   } else if (mode === "rank") {
-    const order = P.value_order(st, j), m = order.length;
-    ticks = m === 0 ? [] : [0, 0.25, 0.5, 0.75, 1].map((t) =>
-      [t, P.fmt(st.raw[j][order[Math.round(t * (m - 1))]])]);
+    const order = P.value_order(st, j);
+    ticks = order.length === 0 ? [] : [0, 0.25, 0.5, 0.75, 1].map((t) =>
+      [t, P.fmt(P.at_fraction(order, st.raw[j], t))]);
   } else ticks = a.scales[mode].ticks;
   return st.inverted[j] ? ticks.map(([p, label]) => [1 - p, label]) : ticks;
 };

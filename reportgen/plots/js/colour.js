@@ -51,20 +51,13 @@ P.by_rank = function by_rank(c, st, j, sign, title, chosen) {
   else for (let q = order.length - 1; q >= 0; q--) if (mask[order[q]]) picked.push(order[q]);
   const code = st.code && st.code.length === n ? st.code : (st.code = new Uint8Array(n));
   code.fill(0);
-  const m = picked.length;
-  for (let r = 0; r < m;) {
-    let e = r;
-    while (e + 1 < m && raw[picked[e + 1]] === raw[picked[r]]) e++;
-    const at = m === 1 ? 1 : (r + e) / 2 / (m - 1);
-    for (let q = r; q <= e; q++) code[picked[q]] = 1 + Math.round(254 * at);
-    r = e + 1;
-  }
-  const ticks = m === 0 ? [] : [0, 0.25, 0.5, 0.75, 1].map((t) =>
-    [t, P.fmt(raw[picked[Math.round(t * (m - 1))]])]);
+  P.average_ranks(picked, raw, 1, (i, at) => { code[i] = 1 + Math.round(254 * at); });
+  const ticks = picked.length === 0 ? [] : [0, 0.25, 0.5, 0.75, 1].map((t) =>
+    [t, P.fmt(P.at_fraction(picked, raw, t))]);
   return {kind: "rank", of: (i) => c.palette[code[i]], code, ticks,
           title: title + (chosen.length < (st.scope ? st.scope_n : st.n)
                           ? ", within the selection" : "")};
-}
+};
 
 // A colour per level (`level(i)`: 0-based, negative for none); the density mixes the
 // levels' colours through each pixel by their share (channels R, G, B per run).

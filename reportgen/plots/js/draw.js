@@ -159,7 +159,7 @@ P.label_brushes = function label_brushes(c, st) {
     if (a.kind === "categorical") {
       const n = a.labels.length, tol = st.tol || 0;
       const held = a.labels.filter((_, i) => {
-        const spot = n === 1 ? 0.5 : i / (n - 1), at = st.inverted[j] ? 1 - spot : spot;
+        const spot = P.spot(i, n), at = st.inverted[j] ? 1 - spot : spot;
         return at >= b[0] - tol && at <= b[1] + tol;
       });
       x.push(slot - 0.09); y.push((Math.max(b[0], 0) + Math.min(b[1], 1)) / 2);

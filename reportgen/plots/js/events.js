@@ -1,17 +1,21 @@
 // Events: each plot's CustomJS calls P.handle(args, cb_obj, cb_data). At "document_ready" it
-// decodes the compact columns, draws, and listens to the plot's pointer events (P.attach):
-// a press on an axis starts a brush at once (a press held still, a slow drag, a touch drag
-// all brush); a press inside a brush moves it, one on its edge resizes it. It also answers a
-// double click (clear), the top-k choice, the Clear button and the colour toggle. Each plot's
-// state lives in window.__reportgen[runs.id]; its last 30 events are logged there with their
-// timings (for benchmarks/scale.py).
+// decodes the compact columns, places the runs on the axes, draws, and listens to the plot's
+// pointer events (P.attach): a press on an axis starts a brush at once (a press held still,
+// a slow drag, a touch drag all brush); a press inside a brush moves it, one on its edge
+// resizes it; a press on an axis's title drags the axis. It also answers a double click
+// (clear), the top-k choice, the filter, the colour choice, the axis toolbar and the buttons
+// (P.mode_of names them). Each plot's state lives in window.__reportgen[runs.id]; its last 30
+// events are logged there with their timings (for benchmarks/scale.py).
 // Args: runs (the table's source, in table order = best first); compact (the same runs:
-// `_p<j>` uint16 axis positions, `_c` colour rank 1..255 (0 = no value), `_t` top-set level,
-// `_g` sweep); coded ({field: levels}, decoded here); crisp and shadow (line sources); density
-// and backdrop (image renderers); table, table_filter; brushes; hovered (the hovered line's
-// source) and axis_names (for its box); count, note (Divs); top
-// (Select); toggle (colour by sweep or metric, or null); bar (the colour bar, or null); plot;
-// n_axes; tips; top_levels; palette; groups; group_colors; lod (thresholds and geometry).
+// `_l<j>` level codes of categorical axes, `_v<j>` values of axes not in the table, `_t`
+// top-set level, `_g` sweep, `run_id`); coded ({field: levels}, decoded here); crisp, shadow
+// and hovered (line sources); density and backdrop (image renderers); table, table_filter;
+// brushes (a box per place); brush_labels, axis_lines, ticks (sources); axis_info (per
+// column: name, kind, field, labels or scales); shown (columns drawn at first); goal, metric,
+// colour_default; count, note, legend (Divs); top, where, colour (widgets); bar (the colour
+// bar); plot; the axis toolbar (axis_pick, axis_left, axis_right, axis_invert, axis_scale,
+// axis_hide, axis_add, axis_reset); the buttons (clear, keep, exclude, copy, ids, csv);
+// top_levels; palette; level_colors; groups; group_colors; lod (thresholds and geometry).
 P.init = function init(c) {
   const runs = c.runs, n = runs.get_length(), lod = c.lod;
   const data = Object.assign({}, runs.data);
