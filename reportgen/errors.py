@@ -31,3 +31,9 @@ class ConfigError(ReportgenError):
 
 class OutputError(ReportgenError):
     """The report cannot be written."""
+
+
+def first_line(exc: BaseException) -> str:
+    """Another library's error as a part of one of ours: its first line (at most 300
+    characters), or its type when it says nothing."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]

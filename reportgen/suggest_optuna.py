@@ -45,7 +45,7 @@ def optuna_code(proposal: Suggestion, study_name: str) -> str:
                    "distribution: set it by hand")
     if method == "grid":
         out += ["", "# the grid's levels (GridSampler)", "GRID = {"]
-        out += [f"    {name!r}: {list(dist_choices)!r}," for name, dist_choices in
+        out += [f"    {name!r}: {choices!r}," for name, choices in
                 _grid(config.get("parameters") or {})]
         out += ["}"]
     out += ["", "", "def suggest(trial: optuna.Trial) -> dict:",
@@ -68,9 +68,9 @@ def _distribution(name: str, body: Any) -> tuple[str, str] | None:
     """(Optuna distribution, trial.suggest_* call) for one W&B parameter entry, or None."""
     if not isinstance(body, dict):
         return None
-    if "values" in body or "value" in body:
-        choices = list(body["values"]) if "values" in body else [body["value"]]
-        literal = repr([_plain(c) for c in choices])
+    choices = _choices(body)
+    if choices is not None:
+        literal = repr(choices)
         return (f"CategoricalDistribution({literal})",
                 f"trial.suggest_categorical({name!r}, {literal})")
     dist = body.get("distribution", "uniform")
@@ -96,11 +96,15 @@ def _distribution(name: str, body: Any) -> tuple[str, str] | None:
 
 
 def _grid(parameters: dict) -> list[tuple[str, list]]:
-    out = []
-    for name, body in parameters.items():
-        if isinstance(body, dict) and ("values" in body or "value" in body):
-            out.append((name, [_plain(c) for c in (body.get("values") or [body["value"]])]))
-    return out
+    return [(name, choices) for name, body in parameters.items()
+            if isinstance(body, dict) and (choices := _choices(body)) is not None]
+
+
+def _choices(body: dict) -> list | None:
+    """The levels of a `values` (or constant `value`) entry, as Python values; else None."""
+    if "values" in body:
+        return [_plain(c) for c in body["values"]]
+    return [_plain(body["value"])] if "value" in body else None
 
 
 def _whole(x: Any) -> bool:

@@ -167,7 +167,7 @@ def _axis_info(j: int, axis: Axis, values: pd.Series, columns: dict[str, object]
     (`_l<j>`, 1-based in the axis's order, 0 = missing) and the levels' labels. A numeric
     axis: the column holding its values (the table's own, else `_v<j>`, float64) and its
     scales (sections.axes.scales); the page computes positions, so no axis ships them."""
-    info: dict = {"name": axis.name, "metric": axis.is_metric, "kind": axis.kind}
+    info: dict = {"name": axis.name, "kind": axis.kind}
     if axis.kind == "categorical":
         levels = len(axis.tick_labels)
         code = np.zeros(len(values), dtype=np.uint8 if levels < 255 else np.uint16)

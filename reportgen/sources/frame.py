@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import numpy as np
@@ -101,6 +102,22 @@ def finish_frame(frame: pd.DataFrame, data_columns: list[str], origin: str,
         )
         out = out[~dupes].reset_index(drop=True)
     return out, warnings
+
+
+def history_extrema(run_ids: list[str], histories: dict[str, dict[str, list[float]]]
+                    ) -> pd.DataFrame:
+    """Each run's least and greatest finite value of each metric of its history (`histories`:
+    run id → metric → values), as `LoadedSweep.history_best` holds them: index run_id,
+    columns "<metric>.min" and "<metric>.max"."""
+    records = []
+    for run_id in run_ids:
+        row: dict[str, float] = {}
+        for key, values in histories.get(run_id, {}).items():
+            finite = [v for v in values if math.isfinite(v)]
+            if finite:
+                row[f"{key}.min"], row[f"{key}.max"] = min(finite), max(finite)
+        records.append(row)
+    return pd.DataFrame(records, index=pd.Index(run_ids, name="run_id"))
 
 
 def _unread_times(given: pd.Series, read: pd.Series, what: str, origin: str) -> list[str]:

@@ -17,10 +17,10 @@ from urllib.parse import unquote, urlparse
 
 import pandas as pd
 
-from reportgen.errors import SourceError
+from reportgen.errors import SourceError, first_line
 from reportgen.model import LoadedSweep
 from reportgen.sources.dialects import MLFLOW_STATES
-from reportgen.sources.frame import finish_frame
+from reportgen.sources.frame import finish_frame, history_extrema
 
 INSTALL = 'pip install "reportgen[mlflow]"'
 PARENT = "mlflow.parentRunId"
@@ -40,7 +40,7 @@ def load(source: str, experiment: str | None = None, history_metric: str | None 
 
         experiments = list(client.search_experiments(view_type=ViewType.ACTIVE_ONLY))
     except Exception as exc:  # noqa: BLE001 - MLflow's and the network's errors: one line
-        raise SourceError(f"cannot read the MLflow store {source}: {_first_line(exc)}") \
+        raise SourceError(f"cannot read the MLflow store {source}: {first_line(exc)}") \
             from None
     if experiment is not None:
         chosen = [e for e in experiments if experiment in (e.name, e.experiment_id)]
@@ -152,7 +152,7 @@ def _runs(client, experiment_id: str, source: str) -> list:  # type: ignore[no-u
             if not token:
                 return out
     except Exception as exc:  # noqa: BLE001
-        raise SourceError(f"cannot read the runs of {source}: {_first_line(exc)}") from None
+        raise SourceError(f"cannot read the runs of {source}: {first_line(exc)}") from None
 
 
 def _sweeps(client, exp, runs: list, source: str,  # type: ignore[no-untyped-def]
@@ -181,7 +181,7 @@ def _sweep(client, sweep_id: str, name: str, runs: list, source: str,  # type: i
     rows: list[dict[str, Any]] = []
     params: dict[str, None] = {}  # ordered sets: first seen first
     metrics: dict[str, None] = {}
-    best: dict[str, tuple[float, float]] = {}
+    histories: dict[str, dict[str, list[float]]] = {}
     unread = 0
     for r in runs:
         info, data = r.info, r.data
@@ -203,7 +203,7 @@ def _sweep(client, sweep_id: str, name: str, runs: list, source: str,  # type: i
         if history_metric and history_metric in data.metrics:
             values = [m.value for m in _history(client, info.run_id, history_metric)]
             if values:
-                best[info.run_id] = (min(values), max(values))
+                histories[info.run_id] = {history_metric: values}
             else:
                 unread += 1
         rows.append(row)
@@ -213,11 +213,7 @@ def _sweep(client, sweep_id: str, name: str, runs: list, source: str,  # type: i
     if unread:
         warnings.append(f"{source}: the history of {history_metric} could not be read for "
                         f"{unread} run(s) of {name}: their last value only")
-    history = None
-    if best:
-        history = pd.DataFrame.from_dict(best, orient="index", columns=[
-            f"{history_metric}.min", f"{history_metric}.max"])
-        history.index.name = "run_id"
+    history = history_extrema(list(histories), histories) if histories else None
     return LoadedSweep(
         name=name, source=source, runs=runs_frame, sweep_id=sweep_id,
         param_names=list(params), metric_names=[m for m in metrics if m not in params],
@@ -235,6 +231,3 @@ def _history(client, run_id: str, key: str) -> list:  # type: ignore[no-untyped-
 def _time(ms: int | None) -> pd.Timestamp | None:
     return pd.Timestamp(ms, unit="ms", tz="UTC") if ms else None
 
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]

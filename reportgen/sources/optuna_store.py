@@ -9,7 +9,6 @@ best over the run, and the step where it stopped)."""
 from __future__ import annotations
 
 import json
-import math
 import re
 import sqlite3
 from pathlib import Path
@@ -18,10 +17,10 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from reportgen.errors import SourceError
-from reportgen.model import LoadedSweep
+from reportgen.errors import SourceError, first_line
+from reportgen.model import BASE_COLUMNS, LoadedSweep
 from reportgen.sources.dialects import OPTUNA_STATES
-from reportgen.sources.frame import finish_frame
+from reportgen.sources.frame import finish_frame, history_extrema
 
 INSTALL = 'pip install "reportgen[optuna]"'
 RDB_URL = re.compile(r"^(sqlite|postgresql|postgres|mysql|mariadb|oracle|mssql)(\+\w+)?://",
@@ -47,7 +46,7 @@ def load(source: str, study: str | None = None) -> list[LoadedSweep] | None:
         names = [s.study_name for s in optuna.get_all_study_summaries(
             storage, include_best_trial=False)]
     except Exception as exc:  # noqa: BLE001 - the driver's errors are many; one line each
-        raise SourceError(f"cannot read the Optuna storage {source}: {_first_line(exc)}") \
+        raise SourceError(f"cannot read the Optuna storage {source}: {first_line(exc)}") \
             from None
     if not names:
         raise SourceError(f"{source} is an Optuna storage without any study")
@@ -125,7 +124,7 @@ def _storage(optuna, kind: str, source: str):  # type: ignore[no-untyped-def]
                 return optuna.storages.JournalStorage(Backend(str(source)))
             except Exception as exc:  # noqa: BLE001
                 raise SourceError(f"cannot read the Optuna journal {source}: "
-                                  f"{_first_line(exc)}") from None
+                                  f"{first_line(exc)}") from None
     url = source
     if kind == "sqlite" or source.lower().startswith("sqlite:///"):
         path = Path(source if kind == "sqlite" else source[len("sqlite:///"):].split("?")[0])
@@ -144,14 +143,11 @@ def _storage(optuna, kind: str, source: str):  # type: ignore[no-untyped-def]
                 found.group(1) if found else None)
             raise SourceError(f"{source}: its database driver is not installed"
                               + (f": pip install {driver}" if driver else
-                                 f" ({_first_line(exc)})")) from None
+                                 f" ({first_line(exc)})")) from None
         except Exception as exc:  # noqa: BLE001
             raise SourceError(f"cannot open the Optuna storage {source}: "
-                              f"{_first_line(exc)}") from None
+                              f"{first_line(exc)}") from None
 
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
 
 
 def study_sweep(study, source: str) -> LoadedSweep:  # type: ignore[no-untyped-def]
@@ -159,7 +155,7 @@ def study_sweep(study, source: str) -> LoadedSweep:  # type: ignore[no-untyped-d
     trials = study.get_trials(deepcopy=False)
     directions = [d.name.lower() for d in study.directions]
     objectives = _objective_names(study, len(directions))
-    rows, best = [], {}
+    rows, steps_of = [], {}
     for t in trials:
         row: dict[str, Any] = {
             "run_id": str(t.number), "name": f"trial {t.number}",
@@ -174,14 +170,12 @@ def study_sweep(study, source: str) -> LoadedSweep:  # type: ignore[no-untyped-d
             row.setdefault(key, v if _scalar(v) else json.dumps(v, default=str))
         steps = t.intermediate_values
         if steps:
-            values = [v for v in steps.values() if v is not None and math.isfinite(v)]
             row["last_step"] = max(steps)
-            if values:
-                best[str(t.number)] = (min(values), max(values))
+            steps_of[str(t.number)] = {objectives[0]: list(steps.values())}
         rows.append(row)
     runs = pd.DataFrame(rows)
     params = list(dict.fromkeys(p for t in trials for p in t.distributions))
-    method = _method(study, trials)
+    method = _method(trials)
     config: dict[str, Any] = {"method": method, "parameters": _space(trials, params)}
     goals = {name: d for name, d in zip(objectives, directions) if d in ("minimize", "maximize")}
     if objectives[0] in goals:
@@ -198,13 +192,9 @@ def study_sweep(study, source: str) -> LoadedSweep:  # type: ignore[no-untyped-d
                      "trials are tagged pareto-optimal (column pareto = 1)")
     if "last_step" in runs:
         metrics.append("last_step")
-    history = None
-    if best:
-        history = pd.DataFrame.from_dict(
-            best, orient="index", columns=[f"{objectives[0]}.min", f"{objectives[0]}.max"])
-        history.index.name = "run_id"
-    user = [c for c in runs.columns if c not in params and c not in metrics and c not in (
-        "run_id", "name", "state", "created_at", "finished_at", "runtime_s", "tags")]
+    history = history_extrema(list(steps_of), steps_of) if steps_of else None
+    user = [c for c in runs.columns if c not in params and c not in metrics
+            and c not in BASE_COLUMNS and c != "tags"]
     runs, warnings = finish_frame(runs, [*params, *metrics, *user], source)
     aliases = {old: new for old, new in zip(_plain_names(len(objectives)), objectives)
                if old != new}
@@ -233,7 +223,7 @@ def _scalar(v: Any) -> bool:
     return v is None or isinstance(v, (bool, int, float, str))
 
 
-def _method(study, trials) -> str:  # type: ignore[no-untyped-def]
+def _method(trials) -> str:  # type: ignore[no-untyped-def]
     """The sampler the trials record (GridSampler's grid id, CMA-ES's, NSGA's and GP's
     attributes, TPE's when multivariate); else that none is recorded."""
     keys = {k for t in trials[:50] for k in t.system_attrs}

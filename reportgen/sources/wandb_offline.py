@@ -8,7 +8,6 @@ crashed when the file has not changed for STALE_SECONDS, else running.
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -19,7 +18,7 @@ import pandas as pd
 
 from reportgen.errors import SourceError
 from reportgen.model import LoadedSweep
-from reportgen.sources.frame import finish_frame, flatten
+from reportgen.sources.frame import finish_frame, flatten, history_extrema
 
 STALE_SECONDS = 300
 NO_SWEEP = "(no sweep)"
@@ -198,7 +197,7 @@ def _group(path: Path, rows: list[dict], histories: dict[str, dict], warnings: l
             if column not in frame:
                 frame[column] = None
         runs, frame_warnings = finish_frame(frame, params + metrics, str(path))
-        best = _history_extrema([r["run_id"] for r in group], histories)
+        best = history_extrema([r["run_id"] for r in group], histories)
         real_id = None if sweep_id == NO_SWEEP else sweep_id
         name = real_id or path.resolve().name
         crashed = int((runs["state"] == "crashed").sum())
@@ -217,15 +216,3 @@ def _group(path: Path, rows: list[dict], histories: dict[str, dict], warnings: l
             warnings=warnings + frame_warnings, notes=notes, dialect="W&B run files",
         ))
     return out
-
-
-def _history_extrema(run_ids: list[str], histories: dict[str, dict]) -> pd.DataFrame:
-    records = []
-    for run_id in run_ids:
-        row: dict[str, float] = {}
-        for key, values in histories.get(run_id, {}).items():
-            finite = [v for v in values if math.isfinite(v)]
-            if finite:
-                row[f"{key}.min"], row[f"{key}.max"] = min(finite), max(finite)
-        records.append(row)
-    return pd.DataFrame(records, index=pd.Index(run_ids, name="run_id"))
