@@ -501,10 +501,13 @@ def test_the_page_follows_a_dark_system_setting_and_its_figures_turn_dark(browse
         assert max(rgb(colours[part])) < 60, (part, colours[part])
     assert grey[len(grey) // 2] < 60  # the figure's canvas: dark, lines on it
     page.emulate_media(color_scheme="light")
-    page.wait_for_timeout(200)
-    light = page.evaluate("""(key) => [...Bokeh.index.all_views()].find(v =>
+    figure = """(key) => [...Bokeh.index.all_views()].find(v =>
         v.model.name === 'parallel-coordinates' && v.model.tags[0] === key)
-        .model.background_fill_color""", RANDOM)
+        .model.background_fill_color"""
+    # the page follows the media query's change event, which a loaded machine delivers late
+    page.wait_for_function(f"(key) => ({figure})(key) === '#ffffff'", arg=RANDOM,
+                           timeout=5000)
+    light = page.evaluate(figure, RANDOM)
     context.close()
     assert colours["figure"] != "#ffffff" and light == "#ffffff"
 
