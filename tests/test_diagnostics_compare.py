@@ -60,4 +60,8 @@ def test_report_of_several_sweeps_has_a_comparison(cli, tmp_path):
     assert doc["comparison"]["sweeps"] == ["demo-random", "demo-bayes"]
     assert doc["comparison"]["budget"] == 60
     html = (tmp_path / "r.html").read_text()
-    assert 'id="comparison"' in html and "colour by sweep" in html
+    assert 'id="comparison"' in html
+    # the comparison's plot offers colouring by sweep and opens with it (the colour choice)
+    at = html.index('"name":"colour-select","tags":["comparison"]')
+    select = html[at:html.index('"type":"object"', at)]
+    assert '["sweep","sweep"]' in select and '"value":"sweep"}' in select
